@@ -1,0 +1,71 @@
+//! clap definitions and one function per subcommand. Only this layer reads files and prints.
+
+mod validate;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit code: success / all expectations hold.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: invalid input (request, scenario, flags).
+pub const EXIT_INVALID: u8 = 2;
+
+const CODES_HELP: &str = "\
+Enumeration codes (1 = on, 0 = off for switches):
+  Type 1 predictive, 2 automatic (IVR)      CallGroupType 1 Cnos list, 2 AgentGroup
+  AutoTaskType 0 continuous, 1 interval     CallStrategy \"1\" random, \"2\" in order,
+  CustomerClidsCategory 1 fixed, 2 mobile,    \"3\" longest since last call, \"4\" longest idle
+    4 number pool, 5 navigation (no 3)      RetryStrategyTimeType 1 from first call, 2 from previous
+  CallRouteStrategy 1 direct (defined by    RetryStrategyOnlyToday 0 off, 1 drop retries and
+    dialsim), 2 AI first                      never-called, 2 drop retries, 3 drop never-called
+  Task status 0 initial, 1 running, 2 paused, 3 ended.
+Codes the platform does not document (CallRouteStrategy's default, basic-mode retried outcomes,
+the end-of-day moment of RetryStrategyOnlyToday) are defined by dialsim; see ARCHITECTURE.md.";
+
+/// dialsim: validate and simulate cloud call-centre CreateTask outbound tasks.
+#[derive(Debug, Parser)]
+#[command(name = "dialsim", version, about, after_help = CODES_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a CreateTask request (JSON object or query string) or a scenario file.
+    /// Exit 0 valid, 2 invalid.
+    Validate {
+        /// The request or scenario file.
+        file: PathBuf,
+        /// Print the API response shape (JSON) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the scenario JSON Schema.
+    Schema,
+}
+
+/// Run the command line.
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { file, json } => validate::run(&file, json),
+        Command::Schema => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&dialsim::scenario::schema())?
+            );
+            Ok(ExitCode::from(EXIT_OK))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clap_definition_is_valid() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,206 @@
+//! Named probability distributions of durations, as scenario files write them.
+//!
+//! `{"constant": x}` (or a bare number), `{"exponential": {"mean": m}}`,
+//! `{"lognormal": {"mean": m, "sd": s}}`, `{"gamma": {"shape": k, "scale": s}}`,
+//! `{"uniform": {"min": a, "max": b}}`, `{"empirical": {"values": [...]}}`; all in seconds.
+//! [`Dist::check`] validates parameters once, at load time, so sampling never fails.
+
+use rand::{Rng, RngExt};
+use rand_distr::{Distribution, Exp, Gamma, LogNormal};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A distribution of a non-negative duration in seconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Dist {
+    /// A bare number: always that value.
+    Bare(f64),
+    /// One of the named distributions.
+    Named(NamedDist),
+}
+
+/// The named distributions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum NamedDist {
+    /// Always `x`.
+    Constant(f64),
+    /// Exponential with the given mean.
+    Exponential {
+        /// Mean, seconds.
+        mean: f64,
+    },
+    /// Log-normal with the given mean and standard deviation (of the value, not its log).
+    Lognormal {
+        /// Mean, seconds.
+        mean: f64,
+        /// Standard deviation, seconds.
+        sd: f64,
+    },
+    /// Gamma with shape `k` and scale `s` (mean `k·s`).
+    Gamma {
+        /// Shape k.
+        shape: f64,
+        /// Scale s, seconds.
+        scale: f64,
+    },
+    /// Uniform on `[min, max]`.
+    Uniform {
+        /// Lower end, seconds.
+        min: f64,
+        /// Upper end, seconds.
+        max: f64,
+    },
+    /// One of the values, equally likely.
+    Empirical {
+        /// The observed values, seconds.
+        values: Vec<f64>,
+    },
+}
+
+impl Dist {
+    /// A constant.
+    pub fn constant(x: f64) -> Dist {
+        Dist::Bare(x)
+    }
+
+    /// Exponential with mean `m`.
+    pub fn exponential(mean: f64) -> Dist {
+        Dist::Named(NamedDist::Exponential { mean })
+    }
+
+    /// Check the parameters; the error says which rule is broken.
+    pub fn check(&self) -> Result<(), String> {
+        let finite_nonneg = |x: f64| x.is_finite() && x >= 0.0;
+        match self {
+            Dist::Bare(x) | Dist::Named(NamedDist::Constant(x)) if !finite_nonneg(*x) => {
+                Err(format!("constant {x} must be a finite number >= 0"))
+            }
+            Dist::Named(NamedDist::Exponential { mean }) if !(mean.is_finite() && *mean > 0.0) => {
+                Err(format!("exponential mean {mean} must be > 0"))
+            }
+            Dist::Named(NamedDist::Lognormal { mean, sd })
+                if !(mean.is_finite() && *mean > 0.0 && sd.is_finite() && *sd >= 0.0) =>
+            {
+                Err(format!(
+                    "lognormal needs mean > 0 and sd >= 0 (got mean {mean}, sd {sd})"
+                ))
+            }
+            Dist::Named(NamedDist::Gamma { shape, scale })
+                if !(shape.is_finite() && *shape > 0.0 && scale.is_finite() && *scale > 0.0) =>
+            {
+                Err(format!(
+                    "gamma needs shape > 0 and scale > 0 (got {shape}, {scale})"
+                ))
+            }
+            Dist::Named(NamedDist::Uniform { min, max })
+                if !(finite_nonneg(*min) && max.is_finite() && min <= max) =>
+            {
+                Err(format!("uniform needs 0 <= min <= max (got {min}, {max})"))
+            }
+            Dist::Named(NamedDist::Empirical { values })
+                if values.is_empty() || !values.iter().all(|v| finite_nonneg(*v)) =>
+            {
+                Err("empirical needs at least one value, all finite and >= 0".into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The mean, seconds.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Dist::Bare(x) | Dist::Named(NamedDist::Constant(x)) => *x,
+            Dist::Named(NamedDist::Exponential { mean } | NamedDist::Lognormal { mean, .. }) => {
+                *mean
+            }
+            Dist::Named(NamedDist::Gamma { shape, scale }) => shape * scale,
+            Dist::Named(NamedDist::Uniform { min, max }) => (min + max) / 2.0,
+            Dist::Named(NamedDist::Empirical { values }) => {
+                values.iter().sum::<f64>() / values.len().max(1) as f64
+            }
+        }
+    }
+
+    /// Draw one value (seconds, >= 0). Parameters must have passed [`Dist::check`]; should
+    /// they not, the mean-free fallback is 0 rather than a panic.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let x = match self {
+            Dist::Bare(x) | Dist::Named(NamedDist::Constant(x)) => *x,
+            Dist::Named(NamedDist::Exponential { mean }) => {
+                Exp::new(1.0 / mean).map(|d| d.sample(rng)).unwrap_or(0.0)
+            }
+            Dist::Named(NamedDist::Lognormal { mean, sd }) => {
+                if *sd == 0.0 {
+                    *mean
+                } else {
+                    // mean = exp(mu + s²/2), var = (exp(s²) − 1)·mean²
+                    let s2 = (1.0 + (sd / mean).powi(2)).ln();
+                    let mu = mean.ln() - s2 / 2.0;
+                    LogNormal::new(mu, s2.sqrt())
+                        .map(|d| d.sample(rng))
+                        .unwrap_or(0.0)
+                }
+            }
+            Dist::Named(NamedDist::Gamma { shape, scale }) => Gamma::new(*shape, *scale)
+                .map(|d| d.sample(rng))
+                .unwrap_or(0.0),
+            Dist::Named(NamedDist::Uniform { min, max }) => {
+                if min == max {
+                    *min
+                } else {
+                    rng.random_range(*min..*max)
+                }
+            }
+            Dist::Named(NamedDist::Empirical { values }) => {
+                values[rng.random_range(0..values.len())]
+            }
+        };
+        x.max(0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::Xoshiro256PlusPlus;
+
+    #[test]
+    fn parses_every_form() {
+        for (text, mean) in [
+            ("5", 5.0),
+            (r#"{"constant": 4}"#, 4.0),
+            (r#"{"exponential": {"mean": 60}}"#, 60.0),
+            (r#"{"lognormal": {"mean": 180, "sd": 90}}"#, 180.0),
+            (r#"{"gamma": {"shape": 2, "scale": 3}}"#, 6.0),
+            (r#"{"uniform": {"min": 1, "max": 3}}"#, 2.0),
+            (r#"{"empirical": {"values": [1, 2, 6]}}"#, 3.0),
+        ] {
+            let d: Dist = serde_json::from_str(text).expect(text);
+            assert!(d.check().is_ok(), "{text}");
+            assert_eq!(d.mean(), mean, "{text}");
+        }
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        let d: Dist = serde_json::from_str(r#"{"exponential": {"mean": -1}}"#).expect("shape ok");
+        assert!(d.check().unwrap_err().contains("mean -1"));
+    }
+
+    #[test]
+    fn lognormal_sample_mean_matches() {
+        // 200k draws of lognormal(mean 180, sd 90): standard error 90/sqrt(2e5) = 0.2 s;
+        // 5 standard errors is 1 s.
+        let d = Dist::Named(NamedDist::Lognormal {
+            mean: 180.0,
+            sd: 90.0,
+        });
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        let n = 200_000;
+        let m = (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / n as f64;
+        assert!((m - 180.0).abs() < 1.0, "mean {m}");
+    }
+}

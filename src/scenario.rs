@@ -1,0 +1,682 @@
+//! The scenario file (SPEC section 7): an enterprise, a customer population and tasks, each a
+//! CreateTask request with its numbers and pacer, plus optional `expect` bounds.
+//!
+//! Loading is two-step, raw → checked: serde reads the file into [`ScenarioFile`] (a syntax or
+//! shape error names file, line, column and JSON path), then [`ScenarioFile::check`] resolves
+//! the agents, checks every distribution and validates every task's request against the
+//! enterprise, producing a [`Scenario`] whose tasks hold typed [`CreateTask`]s. The engine
+//! never sees raw JSON.
+
+use crate::dist::Dist;
+use crate::enterprise::{Agent, AgentGroup, Enterprise, Ivr, TaskTemplate, TimeCondition, Voice};
+use crate::request::{CreateTask, Problem, Warning, validate_with};
+use jiff::civil::DateTime;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A scenario as written in the file.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Name, echoed in the report.
+    pub name: String,
+    /// What the scenario shows, for people.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Master seed (default 1).
+    #[serde(default = "one")]
+    pub seed: u64,
+    /// Wall-clock start, `yyyy-MM-ddTHH:mm:ss`.
+    pub start: String,
+    /// Simulated length, seconds.
+    pub duration_s: f64,
+    /// Replications run by `dialsim check` (and `run` without `--reps`).
+    #[serde(default)]
+    pub reps: Option<u32>,
+    /// Time-series bucket, seconds (default 900).
+    #[serde(default)]
+    pub bucket_s: Option<u64>,
+    /// The enterprise.
+    pub enterprise: EnterpriseSpec,
+    /// The customer population.
+    pub customers: CustomerSpec,
+    /// The tasks.
+    pub tasks: Vec<TaskSpec>,
+    /// Bounds on report values, by dotted path.
+    #[serde(default)]
+    pub expect: BTreeMap<String, Bound>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// `min` and/or `max` on one report value.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Bound {
+    /// Lower bound, inclusive.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// Upper bound, inclusive.
+    #[serde(default)]
+    pub max: Option<f64>,
+}
+
+/// Agents: a list, or a count with the first agent number.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum AgentsSpec {
+    /// `[{"cno": "1000"}, ...]`.
+    List(Vec<Agent>),
+    /// `{"count": 50, "first_cno": 1000}`.
+    Count {
+        /// How many.
+        count: u32,
+        /// The first agent number; the others follow.
+        first_cno: u64,
+    },
+}
+
+/// How agents behave.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentBehaviour {
+    /// Talk time, seconds (used when the customers give none).
+    #[serde(default = "default_talk")]
+    pub talk_s: Dist,
+    /// Actual after-call work, seconds, capped by the task's Wrapup.
+    #[serde(default = "default_wrapup")]
+    pub wrapup_s: Dist,
+    /// Delay before the agent picks up the agent leg, seconds.
+    #[serde(default = "default_answer_delay")]
+    pub answer_delay_s: Dist,
+    /// Probability that the agent picks up at all (else AgentTimeout runs out).
+    #[serde(default = "one_f")]
+    pub answer_probability: f64,
+}
+
+fn default_talk() -> Dist {
+    Dist::Named(crate::dist::NamedDist::Lognormal {
+        mean: 180.0,
+        sd: 90.0,
+    })
+}
+fn default_wrapup() -> Dist {
+    Dist::constant(20.0)
+}
+fn default_answer_delay() -> Dist {
+    Dist::constant(1.0)
+}
+fn one_f() -> f64 {
+    1.0
+}
+
+impl Default for AgentBehaviour {
+    fn default() -> Self {
+        AgentBehaviour {
+            talk_s: default_talk(),
+            wrapup_s: default_wrapup(),
+            answer_delay_s: default_answer_delay(),
+            answer_probability: 1.0,
+        }
+    }
+}
+
+/// The enterprise as written.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseSpec {
+    /// EnterpriseId.
+    pub id: u64,
+    /// Agents.
+    pub agents: AgentsSpec,
+    /// Outbound groups.
+    #[serde(default)]
+    pub agent_groups: Vec<AgentGroup>,
+    /// Agent behaviour.
+    #[serde(default)]
+    pub agent_behaviour: AgentBehaviour,
+    /// IVRs.
+    #[serde(default)]
+    pub ivrs: Vec<Ivr>,
+    /// Voice files.
+    #[serde(default)]
+    pub voices: Vec<Voice>,
+    /// Time conditions.
+    #[serde(default)]
+    pub time_conditions: Vec<TimeCondition>,
+    /// Task templates.
+    #[serde(default)]
+    pub templates: Vec<TaskTemplate>,
+    /// Send a call to the task's IVR when the agent does not answer (enterprise setting).
+    #[serde(default)]
+    pub overflow_on_agent_no_answer: bool,
+}
+
+/// The customers.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerSpec {
+    /// Probability that a ringing customer answers (before CustomerTimeout).
+    pub answer_probability: f64,
+    /// Optional 24 values, one per hour of day, replacing `answer_probability` in that hour.
+    #[serde(default)]
+    pub answer_probability_by_hour: Option<Vec<f64>>,
+    /// Probability that the line is busy.
+    #[serde(default)]
+    pub busy_probability: f64,
+    /// Probability that the number is invalid (empty number).
+    #[serde(default)]
+    pub invalid_probability: f64,
+    /// Probability that the number cannot be reached (switched off, out of area).
+    #[serde(default)]
+    pub unreachable_probability: f64,
+    /// Time from ringing to answer, seconds (answers later than CustomerTimeout are no-answers).
+    pub time_to_answer_s: Dist,
+    /// Patience after answer while hearing silence, seconds.
+    pub patience_s: Dist,
+    /// Patience while hearing CustomerMoh (default: `patience_s`).
+    #[serde(default)]
+    pub patience_moh_s: Option<Dist>,
+    /// Talk time; `null` uses the agents' talk time.
+    #[serde(default)]
+    pub talk_s: Option<Dist>,
+}
+
+/// A task's numbers.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum NumbersSpec {
+    /// `{"count": N}`: N synthetic numbers.
+    Count {
+        /// How many.
+        count: u64,
+    },
+    /// `{"file": "list.csv"}`: one number per line (first column), relative to the scenario.
+    File {
+        /// Path.
+        file: PathBuf,
+    },
+}
+
+/// Which pacer dials for a task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PacerSpec {
+    /// The platform's predictive pacer (default), driven by the request's pacing parameters.
+    Platform,
+    /// One call per idle agent.
+    Progressive,
+    /// A fixed number of lines per idle agent, topped up every tick.
+    Ratio {
+        /// Calls in progress per idle agent.
+        per_idle_agent: f64,
+        /// Tick, seconds (default 1).
+        #[serde(default = "one_f")]
+        tick_s: f64,
+    },
+    /// Open-loop Poisson arrivals of calls.
+    Poisson {
+        /// Calls per second.
+        calls_per_s: f64,
+    },
+}
+
+impl PacerSpec {
+    /// Parse a pacer given by name on the command line.
+    pub fn from_cli(name: &str) -> Result<PacerSpec, String> {
+        match name {
+            "platform" => Ok(PacerSpec::Platform),
+            "progressive" => Ok(PacerSpec::Progressive),
+            other => serde_json::from_str(other).map_err(|_| {
+                format!("unknown pacer {other:?}: use platform, progressive, or JSON such as {{\"ratio\":{{\"per_idle_agent\":2}}}} or {{\"poisson\":{{\"calls_per_s\":0.5}}}}")
+            }),
+        }
+    }
+}
+
+fn default_pacer() -> PacerSpec {
+    PacerSpec::Platform
+}
+
+/// One task of the scenario.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskSpec {
+    /// The CreateTask request, exactly as it would be sent.
+    pub request: Map<String, Value>,
+    /// Its numbers.
+    pub numbers: NumbersSpec,
+    /// Its pacer.
+    #[serde(default = "default_pacer")]
+    pub pacer: PacerSpec,
+}
+
+/// A checked task: typed request, number count, pacer.
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// The validated request.
+    pub request: CreateTask,
+    /// How many numbers.
+    pub numbers: u64,
+    /// The pacer.
+    pub pacer: PacerSpec,
+    /// The agents (indices into `Scenario::enterprise.agents`).
+    pub agents: Vec<u32>,
+}
+
+/// A checked scenario, ready for the engine.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file as written (for echoing and sweeps).
+    pub file: ScenarioFile,
+    /// The resolved enterprise.
+    pub enterprise: Enterprise,
+    /// Start time.
+    pub start: DateTime,
+    /// The tasks.
+    pub tasks: Vec<Task>,
+    /// Warnings of every task's request, with their paths.
+    pub warnings: Vec<(String, Warning)>,
+}
+
+/// Why a scenario cannot run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// The file cannot be read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// File.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// Not JSON, or the wrong shape.
+    #[error("{path}:{line}:{column}: at {json_path}: {message}")]
+    Syntax {
+        /// File.
+        path: String,
+        /// Line, from 1.
+        line: usize,
+        /// Column, from 1.
+        column: usize,
+        /// JSON path of the field.
+        json_path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Shape fine, values wrong (every problem listed).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<ScenarioProblem>),
+}
+
+/// One problem in a scenario's values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioProblem {
+    /// `file:line:col` where known, else the file.
+    pub location: String,
+    /// JSON path, e.g. `tasks[0].request.Quotiety`.
+    pub json_path: String,
+    /// What is wrong (for requests, the validator's problem).
+    pub message: String,
+    /// The request problem, when it is one.
+    pub request_problem: Option<Problem>,
+}
+
+impl std::fmt::Display for ScenarioProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: at {}: {}",
+            self.location, self.json_path, self.message
+        )
+    }
+}
+
+/// Read and check a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let file = parse(&text, &path.display().to_string())?;
+    file.check(&text, path)
+}
+
+/// Parse scenario text (syntax and shape only).
+pub fn parse(text: &str, name: &str) -> Result<ScenarioFile, ScenarioError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let json_path = e.path().to_string();
+        let inner = e.into_inner();
+        ScenarioError::Syntax {
+            path: name.to_string(),
+            line: inner.line(),
+            column: inner.column(),
+            json_path,
+            message: inner.to_string(),
+        }
+    })
+}
+
+/// Best-effort `line:col` of a key inside the n-th task's request in the source text.
+fn locate(text: &str, task: usize, key: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    for _ in 0..=task {
+        from += text[from..].find("\"request\"")? + 1;
+    }
+    let at = from + text[from..].find(&format!("\"{key}\""))?;
+    let line = text[..at].matches('\n').count() + 1;
+    let col = at - text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
+    Some((line, col))
+}
+
+impl ScenarioFile {
+    /// Resolve and check everything; `text` and `path` are only for error locations and for
+    /// number files relative to the scenario.
+    pub fn check(self, text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+        let name = path.display().to_string();
+        let mut problems = Vec::new();
+        let mut bad = |json_path: String, message: String| {
+            problems.push(ScenarioProblem {
+                location: name.clone(),
+                json_path,
+                message,
+                request_problem: None,
+            })
+        };
+        let start = match self.start.parse::<DateTime>() {
+            Ok(s) => s,
+            Err(e) => {
+                bad(
+                    "start".into(),
+                    format!(
+                        "{:?} is not a date-time yyyy-MM-ddTHH:mm:ss: {e}",
+                        self.start
+                    ),
+                );
+                DateTime::default()
+            }
+        };
+        if !(self.duration_s.is_finite()
+            && self.duration_s > 0.0
+            && self.duration_s <= 366.0 * 86_400.0)
+        {
+            bad(
+                "duration_s".into(),
+                format!(
+                    "{} must be > 0 and at most a year of seconds",
+                    self.duration_s
+                ),
+            );
+        }
+        if self.bucket_s == Some(0) {
+            bad("bucket_s".into(), "must be at least 1 second".into());
+        }
+        if self.reps == Some(0) {
+            bad("reps".into(), "must be at least 1".into());
+        }
+        let agents: Vec<Agent> = match &self.enterprise.agents {
+            AgentsSpec::List(list) => list.clone(),
+            AgentsSpec::Count { count, first_cno } => (0..u64::from(*count))
+                .map(|i| Agent {
+                    cno: (first_cno + i).to_string(),
+                })
+                .collect(),
+        };
+        for (i, a) in agents.iter().enumerate() {
+            if agents[..i].iter().any(|b| b.cno == a.cno) {
+                bad(
+                    format!("enterprise.agents[{i}].cno"),
+                    format!("agent {} is listed twice", a.cno),
+                );
+            }
+        }
+        let beh = &self.enterprise.agent_behaviour;
+        let c = &self.customers;
+        let mut dists: Vec<(String, &Dist)> = vec![
+            ("enterprise.agent_behaviour.talk_s".into(), &beh.talk_s),
+            ("enterprise.agent_behaviour.wrapup_s".into(), &beh.wrapup_s),
+            (
+                "enterprise.agent_behaviour.answer_delay_s".into(),
+                &beh.answer_delay_s,
+            ),
+            ("customers.time_to_answer_s".into(), &c.time_to_answer_s),
+            ("customers.patience_s".into(), &c.patience_s),
+        ];
+        if let Some(d) = &c.patience_moh_s {
+            dists.push(("customers.patience_moh_s".into(), d));
+        }
+        if let Some(d) = &c.talk_s {
+            dists.push(("customers.talk_s".into(), d));
+        }
+        for (i, ivr) in self.enterprise.ivrs.iter().enumerate() {
+            dists.push((format!("enterprise.ivrs[{i}].duration_s"), &ivr.duration_s));
+        }
+        for (p, d) in dists {
+            if let Err(e) = d.check() {
+                bad(p, e);
+            }
+        }
+        let mut probs = vec![
+            (
+                "enterprise.agent_behaviour.answer_probability".to_string(),
+                beh.answer_probability,
+            ),
+            ("customers.answer_probability".into(), c.answer_probability),
+            ("customers.busy_probability".into(), c.busy_probability),
+            (
+                "customers.invalid_probability".into(),
+                c.invalid_probability,
+            ),
+            (
+                "customers.unreachable_probability".into(),
+                c.unreachable_probability,
+            ),
+        ];
+        if let Some(h) = &c.answer_probability_by_hour {
+            if h.len() != 24 {
+                bad(
+                    "customers.answer_probability_by_hour".into(),
+                    format!("needs 24 values, one per hour (got {})", h.len()),
+                );
+            }
+            probs.extend(
+                h.iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("customers.answer_probability_by_hour[{i}]"), *p)),
+            );
+        }
+        for (p, v) in probs {
+            if !(0.0..=1.0).contains(&v) {
+                bad(p, format!("{v} is not a probability in [0, 1]"));
+            }
+        }
+        let lost = c.busy_probability + c.invalid_probability + c.unreachable_probability;
+        if lost > 1.0 {
+            bad(
+                "customers".into(),
+                format!("busy + invalid + unreachable probabilities add up to {lost}, over 1"),
+            );
+        }
+        for (i, v) in self.enterprise.voices.iter().enumerate() {
+            if !(v.duration_s.is_finite() && v.duration_s >= 0.0) {
+                bad(
+                    format!("enterprise.voices[{i}].duration_s"),
+                    format!("{} must be >= 0", v.duration_s),
+                );
+            }
+        }
+        for (k, b) in &self.expect {
+            if b.min.is_none() && b.max.is_none() {
+                bad(format!("expect.{k}"), "needs min or max".into());
+            }
+        }
+        if self.tasks.is_empty() {
+            bad("tasks".into(), "a scenario needs at least one task".into());
+        }
+        let enterprise = Enterprise {
+            id: self.enterprise.id,
+            agents,
+            agent_groups: self.enterprise.agent_groups.clone(),
+            ivrs: self.enterprise.ivrs.clone(),
+            voices: self.enterprise.voices.clone(),
+            time_conditions: self.enterprise.time_conditions.clone(),
+            templates: self.enterprise.templates.clone(),
+            overflow_on_agent_no_answer: self.enterprise.overflow_on_agent_no_answer,
+        };
+        for (gi, g) in enterprise.agent_groups.iter().enumerate() {
+            for cno in &g.cnos {
+                if !enterprise.has_agent(cno) {
+                    bad(
+                        format!("enterprise.agent_groups[{gi}].cnos"),
+                        format!("agent {cno} is not an agent of the enterprise"),
+                    );
+                }
+            }
+        }
+        let talk_mean = c.talk_s.as_ref().unwrap_or(&beh.talk_s).mean();
+        let mut tasks = Vec::new();
+        let mut warnings = Vec::new();
+        let mut request_problems = Vec::new();
+        for (ti, spec) in self.tasks.iter().enumerate() {
+            let v = validate_with(&spec.request, Some(&enterprise), Some(talk_mean));
+            for w in v.warnings {
+                warnings.push((format!("tasks[{ti}].request.{}", w.param), w));
+            }
+            for p in v.problems {
+                let key = p
+                    .param
+                    .split(['.', '[', '/'])
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                let location = match locate(text, ti, &key) {
+                    Some((l, col)) => format!("{name}:{l}:{col}"),
+                    None => name.clone(),
+                };
+                request_problems.push(ScenarioProblem {
+                    location,
+                    json_path: format!("tasks[{ti}].request.{}", p.param),
+                    message: p.to_string(),
+                    request_problem: Some(p),
+                });
+            }
+            let numbers = match &spec.numbers {
+                NumbersSpec::Count { count } => *count,
+                NumbersSpec::File { file } => {
+                    let full = path.parent().unwrap_or(Path::new(".")).join(file);
+                    match count_numbers(&full) {
+                        Ok(n) => n,
+                        Err(e) => {
+                            request_problems.push(ScenarioProblem {
+                                location: name.clone(),
+                                json_path: format!("tasks[{ti}].numbers.file"),
+                                message: e,
+                                request_problem: None,
+                            });
+                            0
+                        }
+                    }
+                }
+            };
+            match &spec.pacer {
+                PacerSpec::Ratio {
+                    per_idle_agent,
+                    tick_s,
+                } if !(per_idle_agent.is_finite()
+                    && *per_idle_agent > 0.0
+                    && tick_s.is_finite()
+                    && *tick_s > 0.0) =>
+                {
+                    request_problems.push(ScenarioProblem {
+                        location: name.clone(),
+                        json_path: format!("tasks[{ti}].pacer.ratio"),
+                        message: "per_idle_agent and tick_s must be > 0".into(),
+                        request_problem: None,
+                    });
+                }
+                PacerSpec::Poisson { calls_per_s }
+                    if !(calls_per_s.is_finite() && *calls_per_s > 0.0) =>
+                {
+                    request_problems.push(ScenarioProblem {
+                        location: name.clone(),
+                        json_path: format!("tasks[{ti}].pacer.poisson.calls_per_s"),
+                        message: "must be > 0".into(),
+                        request_problem: None,
+                    });
+                }
+                _ => {}
+            }
+            if let Some(request) = v.task {
+                let cnos: Vec<String> = match request.call_group_type {
+                    crate::request::CallGroupType::AgentList => request.cnos.clone(),
+                    crate::request::CallGroupType::AgentGroup => request
+                        .agent_group
+                        .as_deref()
+                        .and_then(|g| enterprise.group(g))
+                        .map(|g| g.cnos.clone())
+                        .unwrap_or_default(),
+                };
+                let agents = if request.task_type == crate::request::TaskType::Automatic {
+                    Vec::new()
+                } else {
+                    cnos.iter()
+                        .filter_map(|c| enterprise.agents.iter().position(|a| &a.cno == c))
+                        .map(|i| i as u32)
+                        .collect()
+                };
+                tasks.push(Task {
+                    request,
+                    numbers,
+                    pacer: spec.pacer.clone(),
+                    agents,
+                });
+            }
+        }
+        problems.extend(request_problems);
+        if !problems.is_empty() {
+            return Err(ScenarioError::Invalid(problems));
+        }
+        Ok(Scenario {
+            file: self,
+            enterprise,
+            start,
+            tasks,
+            warnings,
+        })
+    }
+}
+
+/// Count the numbers in a list file: non-empty lines whose first column is 3 to 19 digits
+/// (a header line is allowed); any other line is an error naming it.
+fn count_numbers(path: &Path) -> Result<u64, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read number list {}: {e}", path.display()))?;
+    let mut n = 0;
+    for (i, line) in text.lines().enumerate() {
+        let first = line.split([',', ';', '\t']).next().unwrap_or("").trim();
+        if first.is_empty() || (i == 0 && !first.bytes().all(|b| b.is_ascii_digit())) {
+            continue;
+        }
+        if crate::platform::Tel::parse(first).is_none() {
+            return Err(format!(
+                "{}:{}: {first:?} is not a phone number of 3 to 19 digits",
+                path.display(),
+                i + 1
+            ));
+        }
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The scenario JSON Schema.
+pub fn schema() -> Value {
+    serde_json::to_value(schemars::schema_for!(ScenarioFile)).unwrap_or(Value::Null)
+}

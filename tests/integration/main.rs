@@ -1,0 +1,8 @@
+//! All integration tests, one binary (matklad's "Delete Cargo Integration Tests"), one file per
+//! behaviour.
+
+mod api_page;
+mod cli;
+mod platform_store;
+mod request_props;
+mod request_rules;
