@@ -29,7 +29,35 @@
 
 pub mod dist;
 pub mod enterprise;
+pub mod metrics;
+pub mod pacing;
 pub mod platform;
+pub mod report;
 pub mod request;
 pub mod scenario;
 pub mod sim;
+pub mod stats;
+pub mod world;
+
+/// Run a scenario `reps` times (replication `r` uses seed `mix(seed, r)`, replication 0 the
+/// seed itself) and return the report JSON, merged with 95 % intervals when `reps > 1`.
+pub fn simulate(
+    sc: &scenario::Scenario,
+    seed: u64,
+    reps: u32,
+    pacer: Option<&scenario::PacerSpec>,
+) -> serde_json::Value {
+    let reports: Vec<serde_json::Value> = (0..u64::from(reps.max(1)))
+        .map(|r| {
+            let s = if r == 0 {
+                seed
+            } else {
+                sim::rng::mix(
+                    seed ^ sim::rng::mix(r ^ (sim::rng::Stream::Replication as u64) << 56),
+                )
+            };
+            report::run_json(sc, &world::engine::run(sc, s, pacer))
+        })
+        .collect();
+    report::merge(&reports)
+}

@@ -155,6 +155,21 @@ pub struct EnterpriseSpec {
     /// Send a call to the task's IVR when the agent does not answer (enterprise setting).
     #[serde(default)]
     pub overflow_on_agent_no_answer: bool,
+    /// Agent breaks: while on break an agent is not available (MinAvailableAgentCount).
+    #[serde(default)]
+    pub breaks: Vec<BreakSpec>,
+}
+
+/// A break taken by some agents.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BreakSpec {
+    /// The agents.
+    pub cnos: Vec<String>,
+    /// Start, seconds since the scenario start (a busy agent goes after the wrap-up).
+    pub start_s: f64,
+    /// Length, seconds.
+    pub duration_s: f64,
 }
 
 /// The customers.
@@ -510,6 +525,26 @@ impl ScenarioFile {
                     format!("enterprise.voices[{i}].duration_s"),
                     format!("{} must be >= 0", v.duration_s),
                 );
+            }
+        }
+        for (i, b) in self.enterprise.breaks.iter().enumerate() {
+            if !(b.start_s.is_finite()
+                && b.start_s >= 0.0
+                && b.duration_s.is_finite()
+                && b.duration_s > 0.0)
+            {
+                bad(
+                    format!("enterprise.breaks[{i}]"),
+                    "start_s must be >= 0 and duration_s > 0".into(),
+                );
+            }
+            for cno in &b.cnos {
+                if !agents.iter().any(|a| &a.cno == cno) {
+                    bad(
+                        format!("enterprise.breaks[{i}].cnos"),
+                        format!("agent {cno} is not an agent of the enterprise"),
+                    );
+                }
             }
         }
         for (k, b) in &self.expect {

@@ -1,5 +1,6 @@
 //! clap definitions and one function per subcommand. Only this layer reads files and prints.
 
+mod run;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +43,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Simulate a scenario: abandon rate, utilisation, waits, per task, per agent, over time.
+    /// Exit 0, or 2 on invalid input.
+    Run {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Master seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Replications, each with a seed derived from the master seed; rates gain 95 % intervals.
+        #[arg(long)]
+        reps: Option<u32>,
+        /// Override every task's pacer: platform, progressive, or JSON such as
+        /// '{"ratio":{"per_idle_agent":2}}' or '{"poisson":{"calls_per_s":0.5}}'.
+        #[arg(long)]
+        pacer: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the scenario JSON Schema.
     Schema,
 }
@@ -51,6 +71,13 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { file, json } => validate::run(&file, json),
+        Command::Run {
+            scenario,
+            seed,
+            reps,
+            pacer,
+            json,
+        } => run::run(&scenario, seed, reps, pacer.as_deref(), json),
         Command::Schema => {
             println!(
                 "{}",

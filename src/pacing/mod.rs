@@ -1,0 +1,319 @@
+//! Pacers: how many new calls a task launches at a decision point.
+//!
+//! Every pacer sees the same O(1) summary of the task ([`PaceInput`]), maintained
+//! incrementally by the engine: no decision scans the agents.
+//!
+//! # The platform pacer (Type 1)
+//!
+//! At each decision (every second), with `now` the current time:
+//!
+//! - **Answer probability** `p`: during warm-up (`WarmUpDuration` seconds after the start, and
+//!   after a pause when `IsRewarm=1`) `p = AnswerRate / 100`; afterwards the measured
+//!   answered / finished attempts (once 20 attempts have finished; until then the warm-up
+//!   value).
+//! - **Horizon** `H`: the mean time from dialling to answer (measured, else CustomerTimeout/3),
+//!   plus the CustomerVoice prompt.
+//! - **Agents free within H**:
+//!   `F = idle + wrapping · min(1, H / (2·r̄_w)) + talking · (1 − exp(−H / T̄))`,
+//!   where `r̄_w` is the mean *known* remaining wrap-up (kept as a running sum of end times,
+//!   so O(1)) and `T̄` the measured mean talk time (memoryless estimate of the remaining talk).
+//! - **Gain** `g`: `PredictAdjust / 100 × c`, where the controller `c` (starting at 1)
+//!   tracks the abandon-rate target: every decision, from the first decided call on,
+//!   `c ← clamp(c · exp(η · (q* − a) / q*), 0.1, 4)`, with `q* = 0.85 · Quotiety / 100`
+//!   (aiming 15 % under the tolerated rate so the realised rate stays at or under it),
+//!   `a` the abandon rate (2-second rule) of all answered calls since the task started (the
+//!   rate the law measures: warm-up abandons are paid back later), and `η = 0.02`.
+//! - **MaxWaitTime**: with `ī` the mean current idle time of the idle agents, if
+//!   `ī > MaxWaitTime` the gain is multiplied by `min(2, ī / MaxWaitTime)`.
+//! - **Dials**: `n = ceil((g · F − W) / p − R)`, floored at 0, where `W` is answered customers
+//!   waiting for an agent and `R` calls still ringing; then capped by Concurrency (when not 0)
+//!   minus calls in progress, and by the numbers left.
+//! - **MinAvailableAgentCount**: the engine pauses the task (no dials) while fewer agents are
+//!   available (logged in, not on break) and resumes it when enough are back.
+//!
+//! # Simple pacers
+//! - `progressive`: `n = idle − R − W`.
+//! - `ratio`: every `tick_s`, `n = floor(r · idle) − R` (the reference model dialer-ref v1).
+//! - `poisson`: open loop; calls arrive as a Poisson process of the given rate.
+
+use crate::request::CreateTask;
+use crate::scenario::PacerSpec;
+
+/// The O(1) summary of a task a pacer decides on.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PaceInput {
+    /// Now, ms.
+    pub now_ms: u64,
+    /// Idle agents.
+    pub idle: u32,
+    /// Agents in wrap-up.
+    pub wrapping: u32,
+    /// Sum over wrapping agents of their remaining wrap-up, ms.
+    pub wrap_remaining_ms: u64,
+    /// Agents talking.
+    pub talking: u32,
+    /// Sum over idle agents of their current idle time, ms.
+    pub idle_time_ms: u64,
+    /// Answered customers waiting for an agent (including those whose agent leg rings).
+    pub waiting: u32,
+    /// Customer legs still ringing.
+    pub ringing: u32,
+    /// Calls in progress (all states).
+    pub in_progress: u32,
+    /// Whether the task is in warm-up.
+    pub warming_up: bool,
+}
+
+/// Measurements the engine feeds back to pacers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Feedback {
+    /// An attempt's ringing ended: answered or not, after `ring_ms`.
+    AttemptEnded {
+        /// Answered by a person.
+        answered: bool,
+        /// Dial-to-answer (or to failure) time.
+        ring_ms: u64,
+    },
+    /// An answered call was decided under the 2-second rule.
+    TwoSecondRule {
+        /// Not connected within 2 s.
+        abandoned: bool,
+    },
+    /// A talk ended after `talk_ms`.
+    TalkEnded {
+        /// Its length.
+        talk_ms: u64,
+    },
+}
+
+/// A pacing algorithm.
+pub trait Pacer: Send {
+    /// How many calls to launch now (before the engine's caps).
+    fn decide(&mut self, input: &PaceInput) -> u32;
+    /// Period of decisions, ms.
+    fn tick_ms(&self) -> u64;
+    /// Take a measurement.
+    fn feedback(&mut self, _f: Feedback) {}
+    /// Whether the pacer also decides whenever an agent becomes idle.
+    fn decides_on_idle(&self) -> bool {
+        false
+    }
+    /// For open-loop pacers, the next arrival gap in ms (drawn from the pacer's stream).
+    fn next_arrival_ms(&mut self) -> Option<u64> {
+        None
+    }
+    /// The task was (re)started; `warm` says whether a warm-up begins.
+    fn restarted(&mut self, _warm: bool) {}
+}
+
+/// The platform's predictive pacer (see the module docs for the formulae).
+#[derive(Debug, Clone)]
+pub struct PlatformPacer {
+    answer_rate: f64,
+    gain: f64,
+    target: f64,
+    max_wait_ms: f64,
+    prompt_ms: f64,
+    default_ring_ms: f64,
+    control: f64,
+    attempts: u64,
+    answered: u64,
+    ring_sum_ms: f64,
+    talks: u64,
+    talk_sum_ms: f64,
+    decided_2s: u64,
+    abandoned: u64,
+    decided: u64,
+}
+
+/// Controller step.
+const ETA: f64 = 0.02;
+/// Controller bounds: from a tenth of the prediction to four times it.
+const CONTROL_MIN: f64 = 0.1;
+const CONTROL_MAX: f64 = 4.0;
+/// The controller aims this fraction of the Quotiety.
+const TARGET_MARGIN: f64 = 0.85;
+
+impl PlatformPacer {
+    /// A pacer for this task; `prompt_s` is the CustomerVoice length (0 without one).
+    pub fn new(task: &CreateTask, prompt_s: f64) -> PlatformPacer {
+        PlatformPacer {
+            answer_rate: f64::from(task.answer_rate) / 100.0,
+            gain: f64::from(task.predict_adjust) / 100.0,
+            target: TARGET_MARGIN * task.quotiety.fraction(),
+            max_wait_ms: f64::from(task.max_wait_time_s) * 1000.0,
+            prompt_ms: prompt_s * 1000.0,
+            default_ring_ms: f64::from(task.customer_timeout_s) * 1000.0 / 3.0,
+            control: 1.0,
+            attempts: 0,
+            answered: 0,
+            ring_sum_ms: 0.0,
+            talks: 0,
+            talk_sum_ms: 0.0,
+            decided_2s: 0,
+            abandoned: 0,
+            decided: 0,
+        }
+    }
+
+    /// The current controller value (for tests and reports).
+    pub fn control(&self) -> f64 {
+        self.control
+    }
+}
+
+impl Pacer for PlatformPacer {
+    fn decide(&mut self, x: &PaceInput) -> u32 {
+        self.decided += 1;
+        let measured = self.attempts >= 20;
+        let p = if x.warming_up || !measured {
+            self.answer_rate
+        } else {
+            (self.answered as f64 / self.attempts as f64).max(0.01)
+        };
+        let ring = if self.answered > 0 {
+            self.ring_sum_ms / self.answered as f64
+        } else {
+            self.default_ring_ms
+        };
+        let horizon = ring + self.prompt_ms;
+        let talk = if self.talks > 0 {
+            self.talk_sum_ms / self.talks as f64
+        } else {
+            180_000.0
+        };
+        let wrap_free = if x.wrapping > 0 {
+            let mean_rem = x.wrap_remaining_ms as f64 / f64::from(x.wrapping);
+            f64::from(x.wrapping) * (horizon / (2.0 * mean_rem.max(1.0))).min(1.0)
+        } else {
+            0.0
+        };
+        let talk_free = f64::from(x.talking) * (1.0 - (-horizon / talk.max(1.0)).exp());
+        let free = f64::from(x.idle) + wrap_free + talk_free;
+        if self.decided_2s > 0 {
+            let rate = self.abandoned as f64 / self.decided_2s as f64;
+            let err = (self.target - rate) / self.target.max(1e-4);
+            self.control =
+                (self.control * (ETA * err.clamp(-3.0, 3.0)).exp()).clamp(CONTROL_MIN, CONTROL_MAX);
+        }
+        let mut gain = self.gain * self.control;
+        if x.idle > 0 {
+            let mean_idle = x.idle_time_ms as f64 / f64::from(x.idle);
+            if mean_idle > self.max_wait_ms {
+                gain *= (mean_idle / self.max_wait_ms).min(2.0);
+            }
+        }
+        let want = (gain * free - f64::from(x.waiting)) / p - f64::from(x.ringing);
+        if want <= 0.0 {
+            0
+        } else {
+            want.ceil().min(1e6) as u32
+        }
+    }
+
+    fn tick_ms(&self) -> u64 {
+        1000
+    }
+
+    fn feedback(&mut self, f: Feedback) {
+        match f {
+            Feedback::AttemptEnded { answered, ring_ms } => {
+                self.attempts += 1;
+                if answered {
+                    self.answered += 1;
+                    self.ring_sum_ms += ring_ms as f64;
+                }
+            }
+            Feedback::TwoSecondRule { abandoned } => {
+                self.decided_2s += 1;
+                self.abandoned += u64::from(abandoned);
+            }
+            Feedback::TalkEnded { talk_ms } => {
+                self.talks += 1;
+                self.talk_sum_ms += talk_ms as f64;
+            }
+        }
+    }
+}
+
+/// One call per idle agent.
+#[derive(Debug, Clone, Default)]
+pub struct Progressive;
+
+impl Pacer for Progressive {
+    fn decide(&mut self, x: &PaceInput) -> u32 {
+        x.idle.saturating_sub(x.ringing + x.waiting)
+    }
+    fn tick_ms(&self) -> u64 {
+        1000
+    }
+    fn decides_on_idle(&self) -> bool {
+        true
+    }
+}
+
+/// `floor(ratio · idle) − ringing`, every tick.
+#[derive(Debug, Clone)]
+pub struct Ratio {
+    /// Lines per idle agent.
+    pub ratio: f64,
+    /// Tick, ms.
+    pub tick_ms: u64,
+}
+
+impl Pacer for Ratio {
+    fn decide(&mut self, x: &PaceInput) -> u32 {
+        let target = (self.ratio * f64::from(x.idle) + 1e-9).floor() as u32;
+        target.saturating_sub(x.ringing)
+    }
+    fn tick_ms(&self) -> u64 {
+        self.tick_ms
+    }
+}
+
+/// Open-loop Poisson arrivals.
+#[derive(Debug, Clone)]
+pub struct Poisson {
+    rate_per_ms: f64,
+    rng: rand::rngs::Xoshiro256PlusPlus,
+}
+
+impl Poisson {
+    /// Calls per second, with the pacer's own stream.
+    pub fn new(calls_per_s: f64, seed: u64) -> Poisson {
+        Poisson {
+            rate_per_ms: calls_per_s / 1000.0,
+            rng: crate::sim::rng::stream(seed, crate::sim::rng::Stream::Pacer, 0, 0),
+        }
+    }
+}
+
+impl Pacer for Poisson {
+    fn decide(&mut self, _x: &PaceInput) -> u32 {
+        0
+    }
+    fn tick_ms(&self) -> u64 {
+        0
+    }
+    fn next_arrival_ms(&mut self) -> Option<u64> {
+        use rand::RngExt;
+        let u: f64 = self.rng.random::<f64>();
+        Some(((-(1.0 - u).ln() / self.rate_per_ms).round() as u64).max(1))
+    }
+}
+
+/// Build the pacer a task asks for.
+pub fn build(spec: &PacerSpec, task: &CreateTask, prompt_s: f64, seed: u64) -> Box<dyn Pacer> {
+    match spec {
+        PacerSpec::Platform => Box::new(PlatformPacer::new(task, prompt_s)),
+        PacerSpec::Progressive => Box::new(Progressive),
+        PacerSpec::Ratio {
+            per_idle_agent,
+            tick_s,
+        } => Box::new(Ratio {
+            ratio: *per_idle_agent,
+            tick_ms: crate::sim::ms(*tick_s).max(1),
+        }),
+        PacerSpec::Poisson { calls_per_s } => Box::new(Poisson::new(*calls_per_s, seed)),
+    }
+}

@@ -1,0 +1,370 @@
+//! Reports: the run's figures as JSON (the stable keys of SPEC section 7), replications merged
+//! with 95 % intervals, and a terminal table. Pure: returns values and strings, never prints.
+
+use crate::metrics::{CallCounts, Percentiles, StateTimes};
+use crate::request::TaskType;
+use crate::scenario::Scenario;
+use crate::stats;
+use crate::world::engine::{RunResult, TaskResult, percentiles};
+use hdrhistogram::Histogram;
+use serde_json::{Map, Value, json};
+
+/// Report keys that are rates: with several replications each gains a `<key>_ci95` sibling.
+pub const RATE_KEYS: &[&str] = &[
+    "abandon_rate",
+    "hangup_rate",
+    "answer_rate",
+    "utilisation",
+    "occupancy",
+    "line_utilisation",
+    "list_penetration",
+    "contacts_per_agent_hour",
+];
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn figures(
+    counts: &CallCounts,
+    times: &StateTimes,
+    wait: &Histogram<u64>,
+    idle: &Histogram<u64>,
+    numbers_total: u64,
+    numbers_done: u64,
+) -> Map<String, Value> {
+    let avail_h = times.available() as f64 / 3_600_000.0;
+    let p = |x: Percentiles| json!({"p50": x.p50, "p90": x.p90, "p99": x.p99, "max": x.max, "mean": x.mean});
+    let v = json!({
+        "placed": counts.placed,
+        "answered": counts.answered,
+        "no_answer": counts.no_answer,
+        "busy": counts.busy,
+        "failed": counts.failed,
+        "connected": counts.connected,
+        "abandoned": counts.abandoned,
+        "hung_up": counts.hung_up,
+        "dropped": counts.dropped,
+        "ivr_overflow": counts.ivr_overflow,
+        "ivr_completed": counts.ivr_completed,
+        "abandon_rate": round6(ratio(counts.abandoned, counts.answered)),
+        "hangup_rate": round6(ratio(counts.hung_up, counts.answered)),
+        "answer_rate": round6(ratio(counts.answered, counts.placed - counts.ringing_at_end)),
+        "utilisation": round6(ratio(times.busy(), times.available())),
+        "occupancy": round6(ratio(times.talking, times.available())),
+        "wait_s": p(percentiles(wait)),
+        "agent_idle_s": p(percentiles(idle)),
+        "contacts_per_agent_hour": round6(if avail_h > 0.0 { counts.connected as f64 / avail_h } else { 0.0 }),
+        "numbers_total": numbers_total,
+        "numbers_done": numbers_done,
+        "list_penetration": round6(ratio(numbers_done, numbers_total)),
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+fn task_json(t: &TaskResult, duration_ms: u64) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), json!(t.name));
+    m.insert(
+        "type".into(),
+        json!(match t.task_type {
+            TaskType::Predictive => 1,
+            TaskType::Automatic => 2,
+        }),
+    );
+    m.insert("pacer".into(), json!(t.pacer));
+    m.extend(figures(
+        &t.counts,
+        &t.agents,
+        &t.wait,
+        &t.idle_gap,
+        t.numbers_total,
+        t.numbers_done,
+    ));
+    m.insert("list_finished_at_s".into(), json!(t.list_finished_at_s));
+    m.insert("concurrency".into(), json!(t.concurrency));
+    m.insert("max_in_progress".into(), json!(t.max_in_progress));
+    m.insert("mean_lines".into(), json!(round6(t.mean_lines)));
+    let lu = if t.concurrency > 0 {
+        t.mean_lines / f64::from(t.concurrency)
+    } else {
+        0.0
+    };
+    m.insert("line_utilisation".into(), json!(round6(lu)));
+    m.insert("status".into(), json!(t.status));
+    m.insert("status_changes".into(), json!(t.status_changes));
+    m.insert("pauses".into(), json!(t.pauses));
+    let _ = duration_ms;
+    Value::Object(m)
+}
+
+/// The report of one run.
+pub fn run_json(sc: &Scenario, r: &RunResult) -> Value {
+    let mut counts = CallCounts::default();
+    let mut times = StateTimes::default();
+    let mut wait = crate::metrics::histogram();
+    let mut idle = crate::metrics::histogram();
+    let (mut total, mut done) = (0, 0);
+    for t in &r.tasks {
+        counts.add(&t.counts);
+        times.add(&t.agents);
+        // Same bounds on both sides, so adding cannot fail.
+        let _ = wait.add(&t.wait);
+        let _ = idle.add(&t.idle_gap);
+        total += t.numbers_total;
+        done += t.numbers_done;
+    }
+    let mut overall = figures(&counts, &times, &wait, &idle, total, done);
+    let finished = r
+        .tasks
+        .iter()
+        .map(|t| t.list_finished_at_s)
+        .collect::<Option<Vec<f64>>>()
+        .map(|v| v.into_iter().fold(0.0, f64::max));
+    overall.insert("list_finished_at_s".into(), json!(finished));
+    let agents: Vec<Value> = r
+        .agents
+        .iter()
+        .filter(|a| a.task.is_some())
+        .map(|a| {
+            let s = |ms: u64| round6(ms as f64 / 1000.0);
+            let idle_s = a.times.idle as f64 / 1000.0;
+            json!({
+                "cno": a.cno,
+                "task": a.task.map(|i| r.tasks[i].name.clone()),
+                "calls": a.calls,
+                "talk_s": s(a.times.talking),
+                "wrapup_s": s(a.times.wrapup),
+                "ringing_s": s(a.times.ringing),
+                "idle_s": s(a.times.idle),
+                "break_s": s(a.times.on_break),
+                "utilisation": round6(ratio(a.times.busy(), a.times.available())),
+                "occupancy": round6(ratio(a.times.talking, a.times.available())),
+                "AgentAvgIdleTime": round6(if a.calls > 0 { idle_s / a.calls as f64 } else { idle_s }),
+                "BridgeIn2sRate": round6(ratio(a.bridged_within_2s, a.calls)),
+            })
+        })
+        .collect();
+    let timeseries: Vec<Value> = r
+        .buckets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let span = (r.duration_ms - (i as u64 * r.bucket_ms))
+                .min(r.bucket_ms)
+                .max(1);
+            json!({
+                "start_s": i as u64 * r.bucket_ms / 1000,
+                "placed": b.placed,
+                "answered": b.answered,
+                "connected": b.connected,
+                "abandoned": b.abandoned,
+                "utilisation": round6(ratio(b.agents.busy(), b.agents.available())),
+                "mean_lines": round6(b.line_ms as f64 / span as f64),
+            })
+        })
+        .collect();
+    json!({
+        "scenario": sc.file.name,
+        "seed": r.seed,
+        "reps": 1,
+        "duration_s": r.duration_ms as f64 / 1000.0,
+        "overall": Value::Object(overall),
+        "tasks": r.tasks.iter().map(|t| task_json(t, r.duration_ms)).collect::<Vec<_>>(),
+        "agents": agents,
+        "timeseries": timeseries,
+        "events": r.events,
+    })
+}
+
+/// Merge replications: every number becomes the mean over replications (null if any is null),
+/// and every rate key gains `<key>_ci95: [lo, hi]`. Strings and structure come from the first.
+pub fn merge(reports: &[Value]) -> Value {
+    let Some(first) = reports.first() else {
+        return Value::Null;
+    };
+    if reports.len() == 1 {
+        return first.clone();
+    }
+    let mut out = merge_values(reports);
+    if let Value::Object(m) = &mut out {
+        m.insert("reps".into(), json!(reports.len()));
+        m.insert("seed".into(), first["seed"].clone());
+    }
+    out
+}
+
+fn merge_values(vs: &[Value]) -> Value {
+    match &vs[0] {
+        Value::Number(_) => {
+            let xs: Option<Vec<f64>> = vs.iter().map(Value::as_f64).collect();
+            match xs {
+                Some(xs) => json!(round6(stats::mean(&xs))),
+                None => Value::Null,
+            }
+        }
+        Value::Null => {
+            let xs: Option<Vec<f64>> = vs.iter().map(Value::as_f64).collect();
+            xs.map(|xs| json!(round6(stats::mean(&xs))))
+                .unwrap_or(Value::Null)
+        }
+        Value::Object(first) => {
+            let mut m = Map::new();
+            for (k, v0) in first {
+                let col: Vec<Value> = vs
+                    .iter()
+                    .map(|v| v.get(k).cloned().unwrap_or(Value::Null))
+                    .collect();
+                m.insert(
+                    k.clone(),
+                    if matches!(v0, Value::String(_)) {
+                        v0.clone()
+                    } else {
+                        merge_values(&col)
+                    },
+                );
+                if RATE_KEYS.contains(&k.as_str())
+                    && let Some(xs) = col.iter().map(Value::as_f64).collect::<Option<Vec<f64>>>()
+                {
+                    let [lo, hi] = stats::ci95(&xs);
+                    m.insert(format!("{k}_ci95"), json!([round6(lo), round6(hi)]));
+                }
+            }
+            Value::Object(m)
+        }
+        Value::Array(first) => {
+            if first.is_empty()
+                || vs
+                    .iter()
+                    .any(|v| v.as_array().map(Vec::len) != Some(first.len()))
+            {
+                return Value::Array(first.clone());
+            }
+            // Status histories and pauses differ in length between replications: keep the first.
+            Value::Array(
+                (0..first.len())
+                    .map(|i| {
+                        let col: Vec<Value> = vs.iter().map(|v| v[i].clone()).collect();
+                        merge_values(&col)
+                    })
+                    .collect(),
+            )
+        }
+        other => other.clone(),
+    }
+}
+
+/// Look up a dotted path (`overall.abandon_rate`, `tasks.0.utilisation`) in a report.
+pub fn lookup<'a>(report: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(report, |v, key| match v {
+        Value::Array(a) => key
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| a.get(i))
+            .or_else(|| {
+                a.iter()
+                    .find(|t| t.get("name").and_then(Value::as_str) == Some(key))
+            }),
+        Value::Object(m) => m.get(key),
+        _ => None,
+    })
+}
+
+fn pct(v: &Value) -> String {
+    v.as_f64()
+        .map(|x| format!("{:.2} %", x * 100.0))
+        .unwrap_or_else(|| "-".into())
+}
+
+fn ci(v: &Value, key: &str) -> String {
+    match v.get(format!("{key}_ci95")).and_then(Value::as_array) {
+        Some(a) if a.len() == 2 => format!(
+            "  [{:.2}, {:.2}]",
+            a[0].as_f64().unwrap_or(0.0) * 100.0,
+            a[1].as_f64().unwrap_or(0.0) * 100.0
+        ),
+        _ => String::new(),
+    }
+}
+
+/// A terminal table of the headline figures.
+pub fn table(report: &Value) -> String {
+    let mut s = String::new();
+    let o = &report["overall"];
+    s.push_str(&format!(
+        "scenario {}  seed {}  reps {}  simulated {:.1} h\n\n",
+        report["scenario"].as_str().unwrap_or("?"),
+        report["seed"],
+        report["reps"],
+        report["duration_s"].as_f64().unwrap_or(0.0) / 3600.0
+    ));
+    s.push_str(&format!(
+        "{:<28}{:>14}{:>14}{:>14}{:>12}{:>12}{:>12}\n",
+        "task", "placed", "answered", "connected", "abandon", "util", "list done"
+    ));
+    let mut rows: Vec<(String, &Value)> = report["tasks"]
+        .as_array()
+        .map(|ts| {
+            ts.iter()
+                .map(|t| (t["name"].as_str().unwrap_or("?").to_string(), t))
+                .collect()
+        })
+        .unwrap_or_default();
+    rows.push(("OVERALL".into(), o));
+    for (name, t) in rows {
+        let n = |k: &str| t[k].as_f64().map(|x| format!("{x:.0}")).unwrap_or_default();
+        s.push_str(&format!(
+            "{:<28}{:>14}{:>14}{:>14}{:>12}{:>12}{:>12}\n",
+            name.chars().take(27).collect::<String>(),
+            n("placed"),
+            n("answered"),
+            n("connected"),
+            pct(&t["abandon_rate"]),
+            pct(&t["utilisation"]),
+            pct(&t["list_penetration"])
+        ));
+    }
+    s.push_str(&format!(
+        "\nabandon rate (2-second rule): {}{}\nhang-up rate:                 {}{}\nagent utilisation:            {}{}\noccupancy (talk only):        {}{}\n",
+        pct(&o["abandon_rate"]), ci(o, "abandon_rate"),
+        pct(&o["hangup_rate"]), ci(o, "hangup_rate"),
+        pct(&o["utilisation"]), ci(o, "utilisation"),
+        pct(&o["occupancy"]), ci(o, "occupancy"),
+    ));
+    s.push_str(&format!(
+        "customer wait (s):            p50 {}  p90 {}  p99 {}  max {}\nagent idle gap (s):           p50 {}  p90 {}  p99 {}  max {}\ncontacts per agent-hour:      {:.1}\nlist finished at:             {}\n",
+        o["wait_s"]["p50"], o["wait_s"]["p90"], o["wait_s"]["p99"], o["wait_s"]["max"],
+        o["agent_idle_s"]["p50"], o["agent_idle_s"]["p90"], o["agent_idle_s"]["p99"], o["agent_idle_s"]["max"],
+        o["contacts_per_agent_hour"].as_f64().unwrap_or(0.0),
+        o["list_finished_at_s"].as_f64().map(|x| format!("{:.0} s", x)).unwrap_or_else(|| "not finished".into()),
+    ));
+    for t in report["tasks"].as_array().into_iter().flatten() {
+        if t["type"] == 2 {
+            s.push_str(&format!(
+                "{}: line utilisation {} (mean {} of {} lines), IVR completions {}\n",
+                t["name"].as_str().unwrap_or("?"),
+                pct(&t["line_utilisation"]),
+                t["mean_lines"],
+                t["concurrency"],
+                t["ivr_completed"]
+            ));
+        }
+        for p in t["pauses"].as_array().into_iter().flatten() {
+            s.push_str(&format!(
+                "{}: paused at {} s ({}), resumed at {}\n",
+                t["name"].as_str().unwrap_or("?"),
+                p["at_s"],
+                p["cause"].as_str().unwrap_or(""),
+                p["resumed_at_s"]
+            ));
+        }
+    }
+    s
+}

@@ -1,0 +1,1204 @@
+//! The engine: one run of a scenario with one seed.
+//!
+//! # Calls
+//! A placed call draws its whole fate at placement from its own stream (seed, number,
+//! attempt): invalid (fails after 1 s), unreachable (fails after 5 s), busy (after 3 s), or it
+//! rings and the customer answers with the hour's answer probability after the time to
+//! answer, unless that exceeds CustomerTimeout (then no answer at CustomerTimeout). Its
+//! patience, talk time and IVR time are drawn at the same moment, so two runs differing only
+//! in pacing see the same customers.
+//!
+//! # After the answer (Type 1)
+//! The CustomerVoice prompt plays (if any); then the customer joins the task's single FIFO and
+//! the 2-second clock starts. A customer not bridged within 2 s counts as abandoned (the
+//! 2-second rule); with an IVR the customer overflows there and keeps their place, without one
+//! the platform hangs up. Patience (`patience_moh_s` under CustomerMoh) ends the wait. The
+//! agent leg rings for the agent's answer delay; an agent who does not answer within
+//! AgentTimeout sends the customer back to the head of the queue (or to the IVR when the
+//! enterprise enables it). After talking the agent wraps up for the drawn time capped by
+//! Wrapup.
+//!
+//! # Type 2
+//! Answered calls go to the IVR for its `duration_s`; the lines (Concurrency) are the
+//! resource, kept full.
+//!
+//! # Determinism
+//! Events at equal times fire in scheduling order (see [`crate::sim`]). Cancelled timers carry a
+//! stale generation and are skipped.
+
+use crate::dist::Dist;
+use crate::metrics::{Bucket, CallCounts, Percentiles, StateTimes, histogram, record};
+use crate::pacing::{self, Feedback, PaceInput, Pacer};
+use crate::platform::Platform;
+use crate::request::{CallStrategy, Code, StatusTrigger, TaskStatus, TaskType};
+use crate::scenario::{PacerSpec, Scenario};
+use crate::sim::rng::{Stream, mix, stream};
+use crate::sim::{EventQueue, SimTime, ms};
+use hdrhistogram::Histogram;
+use rand::RngExt;
+use std::collections::{BTreeSet, VecDeque};
+
+const NONE: u32 = u32::MAX;
+/// The 2-second rule, ms.
+pub const TWO_SECONDS_MS: u64 = 2000;
+const INVALID_MS: u64 = 1000;
+const BUSY_MS: u64 = 3000;
+const UNREACHABLE_MS: u64 = 5000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Ev {
+    Tick { task: u16 },
+    Arrival { task: u16 },
+    RingEnd { call: u32, epoch: u32 },
+    PromptEnd { call: u32, epoch: u32 },
+    TwoSeconds { call: u32, epoch: u32 },
+    Patience { call: u32, epoch: u32 },
+    AgentAnswer { call: u32, epoch: u32 },
+    AgentTimeout { call: u32, epoch: u32 },
+    TalkEnd { call: u32, epoch: u32 },
+    IvrEnd { call: u32, epoch: u32 },
+    WrapEnd { agent: u32, epoch: u32 },
+    BreakStart { agent: u32 },
+    BreakEnd { agent: u32 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Invalid,
+    Unreachable,
+    Busy,
+    NoAnswer,
+    Answer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CallState {
+    Ringing,
+    Prompt,
+    Waiting,
+    AgentRinging,
+    Talking,
+    InIvr,
+    Done,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Call {
+    task: u16,
+    epoch: u32,
+    state: CallState,
+    fate: Fate,
+    ring_ms: u64,
+    search_at: u64,
+    agent: u32,
+    talk_ms: u64,
+    patience_ms: u64,
+    ivr_ms: u64,
+    decided_2s: bool,
+    overflowed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AgentState {
+    Idle,
+    Ringing,
+    Talking,
+    Wrapup,
+    Break,
+}
+
+#[derive(Debug, Clone)]
+struct Agent {
+    task: u16,
+    state: AgentState,
+    since: u64,
+    epoch: u32,
+    idle_key: u64,
+    wrap_end: u64,
+    last_call_end: u64,
+    break_pending: bool,
+    on_break: bool,
+    served: u64,
+    times: StateTimes,
+    calls: u64,
+    bridged_2s: u64,
+    idle_gaps: u64,
+}
+
+struct TaskRun {
+    idx: u16,
+    platform_id: u64,
+    ttype: TaskType,
+    strategy: CallStrategy,
+    pacer: Box<dyn Pacer>,
+    type2_fill: bool,
+    numbers: u64,
+    next_number: u64,
+    done_numbers: u64,
+    finished_at: Option<u64>,
+    running: bool,
+    paused_by_min: bool,
+    warm_until: u64,
+    warm_ms: u64,
+    rewarm: bool,
+    min_available: u32,
+    available: u32,
+    concurrency: u32,
+    customer_timeout_ms: u64,
+    agent_timeout_ms: u64,
+    wrapup_cap_ms: u64,
+    prompt_ms: u64,
+    moh: bool,
+    has_ivr: bool,
+    ivr_duration: Dist,
+    queue: VecDeque<u32>,
+    idle: BTreeSet<(u64, u32)>,
+    idle_since_sum: u64,
+    wrapping: u32,
+    wrap_end_sum: u64,
+    talking: u32,
+    waiting: u32,
+    ringing: u32,
+    in_progress: u32,
+    max_in_progress: u32,
+    counts: CallCounts,
+    wait: Histogram<u64>,
+    idle_gap: Histogram<u64>,
+    line_ms: u64,
+    last_line_change: u64,
+    pauses: Vec<PauseRecord>,
+    pacer_name: String,
+}
+
+/// A pause of a task and its cause.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PauseRecord {
+    /// Seconds since the scenario start.
+    pub at_s: f64,
+    /// Seconds since the start when it resumed (null if it did not).
+    pub resumed_at_s: Option<f64>,
+    /// Why.
+    pub cause: String,
+}
+
+/// Per-task results.
+#[derive(Debug, Clone)]
+pub struct TaskResult {
+    /// Task name.
+    pub name: String,
+    /// Type 1 or 2.
+    pub task_type: TaskType,
+    /// Pacer used.
+    pub pacer: String,
+    /// Call counts.
+    pub counts: CallCounts,
+    /// Agent times of its agents.
+    pub agents: StateTimes,
+    /// Customer waits (answer → bridge), ms.
+    pub wait: Histogram<u64>,
+    /// Agent idle gaps, ms.
+    pub idle_gap: Histogram<u64>,
+    /// Numbers in the list.
+    pub numbers_total: u64,
+    /// Numbers finished.
+    pub numbers_done: u64,
+    /// When the last number finished, seconds.
+    pub list_finished_at_s: Option<f64>,
+    /// Most calls in progress at once.
+    pub max_in_progress: u32,
+    /// Concurrency (0 = unlimited).
+    pub concurrency: u32,
+    /// Mean calls in progress.
+    pub mean_lines: f64,
+    /// Pauses.
+    pub pauses: Vec<PauseRecord>,
+    /// Status changes from the platform store.
+    pub status_changes: Vec<crate::platform::StatusChange>,
+    /// Final status code.
+    pub status: i64,
+}
+
+/// Per-agent results.
+#[derive(Debug, Clone)]
+pub struct AgentResult {
+    /// Agent number.
+    pub cno: String,
+    /// Task index it served (None if in no running task).
+    pub task: Option<usize>,
+    /// State times.
+    pub times: StateTimes,
+    /// Calls bridged.
+    pub calls: u64,
+    /// Calls bridged within 2 s of the answer.
+    pub bridged_within_2s: u64,
+}
+
+/// Everything one run measured.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// Seed used.
+    pub seed: u64,
+    /// Simulated length, ms.
+    pub duration_ms: u64,
+    /// Bucket length, ms.
+    pub bucket_ms: u64,
+    /// Per task.
+    pub tasks: Vec<TaskResult>,
+    /// Per agent.
+    pub agents: Vec<AgentResult>,
+    /// Time series.
+    pub buckets: Vec<Bucket>,
+    /// Events processed.
+    pub events: u64,
+}
+
+struct Engine<'a> {
+    sc: &'a Scenario,
+    seed: u64,
+    now: u64,
+    end: u64,
+    bucket_ms: u64,
+    q: EventQueue<Ev>,
+    calls: Vec<Call>,
+    free_calls: Vec<u32>,
+    agents: Vec<Agent>,
+    tasks: Vec<TaskRun>,
+    buckets: Vec<Bucket>,
+    platform: Platform,
+    events: u64,
+    agent_dist_answer: f64,
+}
+
+/// Run a scenario once with `seed`, optionally forcing every task's pacer.
+pub fn run(sc: &Scenario, seed: u64, pacer_override: Option<&PacerSpec>) -> RunResult {
+    let end = ms(sc.file.duration_s);
+    let bucket_ms = sc.file.bucket_s.unwrap_or(900).max(1) * 1000;
+    let n_buckets = end.div_ceil(bucket_ms).max(1) as usize;
+    let mut e = Engine {
+        sc,
+        seed,
+        now: 0,
+        end,
+        bucket_ms,
+        q: EventQueue::default(),
+        calls: Vec::new(),
+        free_calls: Vec::new(),
+        agents: sc
+            .enterprise
+            .agents
+            .iter()
+            .map(|_| Agent {
+                task: u16::MAX,
+                state: AgentState::Idle,
+                since: 0,
+                epoch: 0,
+                idle_key: 0,
+                wrap_end: 0,
+                last_call_end: 0,
+                break_pending: false,
+                on_break: false,
+                served: 0,
+                times: StateTimes::default(),
+                calls: 0,
+                bridged_2s: 0,
+                idle_gaps: 0,
+            })
+            .collect(),
+        tasks: Vec::new(),
+        buckets: vec![Bucket::default(); n_buckets],
+        platform: Platform::new(sc.enterprise.clone()),
+        events: 0,
+        agent_dist_answer: sc.file.enterprise.agent_behaviour.answer_probability,
+    };
+    e.setup(pacer_override);
+    e.main_loop();
+    e.finish()
+}
+
+impl<'a> Engine<'a> {
+    fn at(&self) -> jiff::civil::DateTime {
+        self.sc
+            .start
+            .checked_add(jiff::SignedDuration::from_millis(self.now as i64))
+            .unwrap_or(self.sc.start)
+    }
+
+    fn setup(&mut self, pacer_override: Option<&PacerSpec>) {
+        for (i, t) in self.sc.tasks.iter().enumerate() {
+            let req = &t.request;
+            let spec = pacer_override.unwrap_or(&t.pacer).clone();
+            let prompt_s = req
+                .customer_voice
+                .as_deref()
+                .and_then(|v| self.sc.enterprise.voice(v))
+                .map(|v| v.duration_s)
+                .unwrap_or(0.0);
+            let ivr = self.sc.enterprise.ivr(req.ivr_id, req.ivr_name.as_deref());
+            let created = self.platform.create_task(&req.to_params(), self.sc.start);
+            let platform_id = created
+                .data
+                .as_ref()
+                .and_then(|d| d.id.as_deref())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            let type2_fill = req.task_type == TaskType::Automatic && spec == PacerSpec::Platform;
+            let pacer: Box<dyn Pacer> =
+                pacing::build(&spec, req, prompt_s, mix(self.seed ^ i as u64));
+            let warm_ms = u64::from(req.warm_up_s) * 1000;
+            self.tasks.push(TaskRun {
+                idx: i as u16,
+                platform_id,
+                ttype: req.task_type,
+                strategy: req.call_strategy,
+                pacer,
+                type2_fill,
+                numbers: t.numbers,
+                next_number: 0,
+                done_numbers: 0,
+                finished_at: None,
+                running: false,
+                paused_by_min: false,
+                warm_until: warm_ms,
+                warm_ms,
+                rewarm: req.rewarm,
+                min_available: req.min_available_agents,
+                available: t.agents.len() as u32,
+                concurrency: req.concurrency,
+                customer_timeout_ms: u64::from(req.customer_timeout_s) * 1000,
+                agent_timeout_ms: u64::from(req.agent_timeout_s) * 1000,
+                wrapup_cap_ms: u64::from(req.wrapup_s) * 1000,
+                prompt_ms: ms(prompt_s),
+                moh: req.customer_moh.is_some(),
+                has_ivr: ivr.is_some(),
+                ivr_duration: ivr
+                    .map(|i| i.duration_s.clone())
+                    .unwrap_or(Dist::constant(60.0)),
+                queue: VecDeque::new(),
+                idle: BTreeSet::new(),
+                idle_since_sum: 0,
+                wrapping: 0,
+                wrap_end_sum: 0,
+                talking: 0,
+                waiting: 0,
+                ringing: 0,
+                in_progress: 0,
+                max_in_progress: 0,
+                counts: CallCounts::default(),
+                wait: histogram(),
+                idle_gap: histogram(),
+                line_ms: 0,
+                last_line_change: 0,
+                pauses: Vec::new(),
+                pacer_name: pacer_name(spec.clone()),
+            });
+            let r = self.platform.start_task(
+                platform_id,
+                self.sc.start,
+                StatusTrigger::Person,
+                "scenario start",
+            );
+            if !r.is_ok() {
+                tracing::warn!(task = i, "task did not start: {}", r.message);
+                continue;
+            }
+            self.tasks[i].running = true;
+            for &a in &t.agents {
+                let ag = &mut self.agents[a as usize];
+                if ag.task == u16::MAX {
+                    ag.task = i as u16;
+                }
+            }
+        }
+        // Agents enter their task's idle pool.
+        for a in 0..self.agents.len() as u32 {
+            if self.agents[a as usize].task != u16::MAX {
+                self.enter_idle(a);
+            }
+        }
+        for b in &self.sc.file.enterprise.breaks {
+            for cno in &b.cnos {
+                if let Some(a) = self.sc.enterprise.agents.iter().position(|x| &x.cno == cno) {
+                    self.q
+                        .push(SimTime(ms(b.start_s)), Ev::BreakStart { agent: a as u32 });
+                    self.q.push(
+                        SimTime(ms(b.start_s + b.duration_s)),
+                        Ev::BreakEnd { agent: a as u32 },
+                    );
+                }
+            }
+        }
+        for i in 0..self.tasks.len() {
+            if !self.tasks[i].running {
+                continue;
+            }
+            self.check_min_available(i);
+            let t = &mut self.tasks[i];
+            t.pacer.restarted(true);
+            if let Some(gap) = t.pacer.next_arrival_ms() {
+                self.q.push(SimTime(gap), Ev::Arrival { task: i as u16 });
+            }
+            self.q.push(SimTime(0), Ev::Tick { task: i as u16 });
+        }
+    }
+
+    fn main_loop(&mut self) {
+        while let Some((t, ev)) = self.q.pop() {
+            if t.0 >= self.end {
+                break;
+            }
+            self.now = t.0;
+            self.events += 1;
+            self.handle(ev);
+            #[cfg(debug_assertions)]
+            for task in &self.tasks {
+                debug_assert!(
+                    task.concurrency == 0 || task.in_progress <= task.concurrency,
+                    "Concurrency exceeded"
+                );
+            }
+        }
+        self.now = self.end;
+    }
+
+    fn handle(&mut self, ev: Ev) {
+        match ev {
+            Ev::Tick { task } => {
+                let i = usize::from(task);
+                self.check_min_available(i);
+                self.pace(i);
+                let tick = self.tasks[i].pacer.tick_ms();
+                if tick > 0 && self.tasks[i].finished_at.is_none() {
+                    self.q.push(SimTime(self.now + tick), Ev::Tick { task });
+                }
+            }
+            Ev::Arrival { task } => {
+                let i = usize::from(task);
+                if self.tasks[i].running && self.can_dial(i) > 0 {
+                    self.place(i);
+                }
+                if let Some(gap) = self.tasks[i].pacer.next_arrival_ms()
+                    && self.tasks[i].next_number < self.tasks[i].numbers
+                {
+                    self.q.push(SimTime(self.now + gap), Ev::Arrival { task });
+                }
+            }
+            Ev::RingEnd { call, epoch } if self.live(call, epoch) => self.ring_end(call),
+            Ev::PromptEnd { call, epoch } if self.live(call, epoch) => self.start_search(call),
+            Ev::TwoSeconds { call, epoch } if self.live(call, epoch) => self.two_seconds(call),
+            Ev::Patience { call, epoch } if self.live(call, epoch) => self.patience(call),
+            Ev::AgentAnswer { call, epoch } if self.live(call, epoch) => self.agent_answer(call),
+            Ev::AgentTimeout { call, epoch } if self.live(call, epoch) => self.agent_timeout(call),
+            Ev::TalkEnd { call, epoch } if self.live(call, epoch) => self.talk_end(call),
+            Ev::IvrEnd { call, epoch } if self.live(call, epoch) => {
+                let ti = usize::from(self.calls[call as usize].task);
+                self.tasks[ti].counts.ivr_completed += 1;
+                self.end_call(call);
+                self.pace_if_fill(ti);
+            }
+            Ev::WrapEnd { agent, epoch } if self.agents[agent as usize].epoch == epoch => {
+                self.wrap_end(agent)
+            }
+            Ev::BreakStart { agent } => self.break_start(agent),
+            Ev::BreakEnd { agent } => self.break_end(agent),
+            _ => {} // a cancelled timer
+        }
+    }
+
+    fn live(&self, call: u32, epoch: u32) -> bool {
+        let c = &self.calls[call as usize];
+        c.epoch == epoch && c.state != CallState::Done
+    }
+
+    fn bucket(&mut self, t: u64) -> &mut Bucket {
+        let i = ((t / self.bucket_ms) as usize).min(self.buckets.len() - 1);
+        &mut self.buckets[i]
+    }
+
+    /// Add `[from, to)` of agent state time to the agent and to the buckets it spans.
+    fn account(&mut self, a: u32, state: AgentState, from: u64, to: u64) {
+        if to <= from {
+            return;
+        }
+        let add = |s: &mut StateTimes, d: u64| match state {
+            AgentState::Idle => s.idle += d,
+            AgentState::Ringing => s.ringing += d,
+            AgentState::Talking => s.talking += d,
+            AgentState::Wrapup => s.wrapup += d,
+            AgentState::Break => s.on_break += d,
+        };
+        add(&mut self.agents[a as usize].times, to - from);
+        let mut t = from;
+        while t < to {
+            let b_end = ((t / self.bucket_ms) + 1) * self.bucket_ms;
+            let seg = b_end.min(to) - t;
+            add(&mut self.bucket(t).agents, seg);
+            t += seg;
+        }
+    }
+
+    fn set_agent(&mut self, a: u32, state: AgentState) {
+        let (old, since) = {
+            let ag = &self.agents[a as usize];
+            (ag.state, ag.since)
+        };
+        self.account(a, old, since, self.now);
+        let ag = &mut self.agents[a as usize];
+        ag.state = state;
+        ag.since = self.now;
+    }
+
+    fn lines(&mut self, ti: usize, delta: i32) {
+        let now = self.now;
+        let t = &mut self.tasks[ti];
+        let span = now - t.last_line_change;
+        let inprog = u64::from(t.in_progress);
+        t.line_ms += inprog * span;
+        t.last_line_change = now;
+        // Spread the line-time over the buckets (cheap: usually one).
+        let from = now - span;
+        let mut x = from;
+        while x < now {
+            let b_end = ((x / self.bucket_ms) + 1) * self.bucket_ms;
+            let seg = b_end.min(now) - x;
+            self.bucket(x).line_ms += inprog * seg;
+            x += seg;
+        }
+        let t = &mut self.tasks[ti];
+        t.in_progress = (t.in_progress as i32 + delta) as u32;
+        t.max_in_progress = t.max_in_progress.max(t.in_progress);
+    }
+
+    fn idle_key(&self, a: u32) -> u64 {
+        let ag = &self.agents[a as usize];
+        let strategy = if ag.task == u16::MAX {
+            CallStrategy::InOrder
+        } else {
+            self.tasks[usize::from(ag.task)].strategy
+        };
+        match strategy {
+            CallStrategy::Random => mix(self.seed ^ mix(u64::from(a) ^ (ag.served << 32))),
+            CallStrategy::InOrder => u64::from(a),
+            CallStrategy::LongestSinceLastCall => ag.last_call_end,
+            CallStrategy::LongestIdle => self.now,
+        }
+    }
+
+    fn enter_idle(&mut self, a: u32) {
+        let ti = self.agents[a as usize].task;
+        if self.agents[a as usize].break_pending {
+            self.agents[a as usize].break_pending = false;
+            self.set_agent(a, AgentState::Break);
+            return;
+        }
+        self.set_agent(a, AgentState::Idle);
+        let key = self.idle_key(a);
+        self.agents[a as usize].idle_key = key;
+        if ti != u16::MAX {
+            let t = &mut self.tasks[usize::from(ti)];
+            t.idle.insert((key, a));
+            t.idle_since_sum += self.now;
+        }
+    }
+
+    fn leave_idle(&mut self, a: u32) {
+        let ag = &self.agents[a as usize];
+        let (ti, key, since) = (ag.task, ag.idle_key, ag.since);
+        let t = &mut self.tasks[usize::from(ti)];
+        t.idle.remove(&(key, a));
+        t.idle_since_sum -= since;
+        record(&mut t.idle_gap, self.now - since);
+        self.agents[a as usize].idle_gaps += 1;
+    }
+
+    fn pace_input(&self, ti: usize) -> PaceInput {
+        let t = &self.tasks[ti];
+        let idle = t.idle.len() as u32;
+        PaceInput {
+            now_ms: self.now,
+            idle,
+            wrapping: t.wrapping,
+            wrap_remaining_ms: t
+                .wrap_end_sum
+                .saturating_sub(u64::from(t.wrapping) * self.now),
+            talking: t.talking,
+            idle_time_ms: (u64::from(idle) * self.now).saturating_sub(t.idle_since_sum),
+            waiting: t.waiting,
+            ringing: t.ringing,
+            in_progress: t.in_progress,
+            warming_up: self.now < t.warm_until,
+        }
+    }
+
+    /// Calls the caps allow now: Concurrency and the numbers left.
+    fn can_dial(&self, ti: usize) -> u64 {
+        let t = &self.tasks[ti];
+        let left = t.numbers - t.next_number;
+        let lines = if t.concurrency == 0 {
+            u64::MAX
+        } else {
+            u64::from(t.concurrency.saturating_sub(t.in_progress))
+        };
+        left.min(lines)
+    }
+
+    fn pace(&mut self, ti: usize) {
+        if !self.tasks[ti].running {
+            return;
+        }
+        let want = if self.tasks[ti].type2_fill {
+            u64::MAX
+        } else {
+            let x = self.pace_input(ti);
+            u64::from(self.tasks[ti].pacer.decide(&x))
+        };
+        let n = want.min(self.can_dial(ti));
+        for _ in 0..n {
+            self.place(ti);
+        }
+        self.maybe_finish(ti);
+    }
+
+    fn pace_if_fill(&mut self, ti: usize) {
+        if self.tasks[ti].type2_fill || self.tasks[ti].pacer.decides_on_idle() {
+            self.pace(ti);
+        }
+        self.maybe_finish(ti);
+    }
+
+    fn place(&mut self, ti: usize) {
+        let sc = self.sc;
+        let c = &sc.file.customers;
+        let t = &mut self.tasks[ti];
+        let number = t.next_number;
+        t.next_number += 1;
+        let entity = (u64::from(t.idx) << 40) | number;
+        let mut rng = stream(self.seed, Stream::Number, entity, 0);
+        // Fixed draw order, whatever the fate, so streams stay aligned across runs.
+        let u_kind: f64 = rng.random();
+        let u_answer: f64 = rng.random();
+        let tta = ms(c.time_to_answer_s.sample(&mut rng));
+        let patience_dist = if t.moh {
+            c.patience_moh_s.as_ref().unwrap_or(&c.patience_s)
+        } else {
+            &c.patience_s
+        };
+        let patience = ms(patience_dist.sample(&mut rng));
+        let talk_dist = c
+            .talk_s
+            .as_ref()
+            .unwrap_or(&sc.file.enterprise.agent_behaviour.talk_s);
+        let talk = ms(talk_dist.sample(&mut rng)).max(1);
+        let ivr = ms(t.ivr_duration.sample(&mut rng)).max(1);
+        let hour = ((sc.start.time().hour() as u64 * 3600
+            + sc.start.time().minute() as u64 * 60
+            + self.now / 1000)
+            / 3600
+            % 24) as usize;
+        let p_answer = c
+            .answer_probability_by_hour
+            .as_ref()
+            .and_then(|h| h.get(hour).copied())
+            .unwrap_or(c.answer_probability);
+        let (fate, ring_ms) = if u_kind < c.invalid_probability {
+            (Fate::Invalid, INVALID_MS)
+        } else if u_kind < c.invalid_probability + c.unreachable_probability {
+            (Fate::Unreachable, UNREACHABLE_MS)
+        } else if u_kind < c.invalid_probability + c.unreachable_probability + c.busy_probability {
+            (Fate::Busy, BUSY_MS)
+        } else if u_answer < p_answer && tta <= t.customer_timeout_ms {
+            (Fate::Answer, tta)
+        } else {
+            (Fate::NoAnswer, t.customer_timeout_ms)
+        };
+        let call = Call {
+            task: t.idx,
+            epoch: 0,
+            state: CallState::Ringing,
+            fate,
+            ring_ms,
+            search_at: 0,
+            agent: NONE,
+            talk_ms: talk,
+            patience_ms: patience,
+            ivr_ms: ivr,
+            decided_2s: false,
+            overflowed: false,
+        };
+        let id = match self.free_calls.pop() {
+            Some(id) => {
+                let epoch = self.calls[id as usize].epoch.wrapping_add(1);
+                self.calls[id as usize] = Call { epoch, ..call };
+                id
+            }
+            None => {
+                self.calls.push(call);
+                (self.calls.len() - 1) as u32
+            }
+        };
+        t.counts.placed += 1;
+        t.ringing += 1;
+        self.lines(ti, 1);
+        self.bucket(self.now).placed += 1;
+        let epoch = self.calls[id as usize].epoch;
+        self.q
+            .push(SimTime(self.now + ring_ms), Ev::RingEnd { call: id, epoch });
+    }
+
+    fn ring_end(&mut self, call: u32) {
+        let c = self.calls[call as usize];
+        let ti = usize::from(c.task);
+        let t = &mut self.tasks[ti];
+        t.ringing -= 1;
+        t.pacer.feedback(Feedback::AttemptEnded {
+            answered: c.fate == Fate::Answer,
+            ring_ms: c.ring_ms,
+        });
+        match c.fate {
+            Fate::Invalid | Fate::Unreachable => t.counts.failed += 1,
+            Fate::Busy => t.counts.busy += 1,
+            Fate::NoAnswer => t.counts.no_answer += 1,
+            Fate::Answer => {}
+        }
+        if c.fate != Fate::Answer {
+            self.end_call(call);
+            self.pace_if_fill(ti);
+            return;
+        }
+        t.counts.answered += 1;
+        self.bucket(self.now).answered += 1;
+        let t = &mut self.tasks[ti];
+        if t.ttype == TaskType::Automatic {
+            self.calls[call as usize].state = CallState::InIvr;
+            self.q.push(
+                SimTime(self.now + c.ivr_ms),
+                Ev::IvrEnd {
+                    call,
+                    epoch: c.epoch,
+                },
+            );
+            return;
+        }
+        if t.prompt_ms > 0 {
+            self.calls[call as usize].state = CallState::Prompt;
+            let at = self.now + t.prompt_ms;
+            self.q.push(
+                SimTime(at),
+                Ev::PromptEnd {
+                    call,
+                    epoch: c.epoch,
+                },
+            );
+        } else {
+            self.start_search(call);
+        }
+    }
+
+    fn start_search(&mut self, call: u32) {
+        let c = &mut self.calls[call as usize];
+        c.state = CallState::Waiting;
+        c.search_at = self.now;
+        let (epoch, patience, ti) = (c.epoch, c.patience_ms, usize::from(c.task));
+        let t = &mut self.tasks[ti];
+        t.queue.push_back(call);
+        t.waiting += 1;
+        self.q.push(
+            SimTime(self.now + TWO_SECONDS_MS),
+            Ev::TwoSeconds { call, epoch },
+        );
+        self.q
+            .push(SimTime(self.now + patience), Ev::Patience { call, epoch });
+        self.dispatch(ti);
+    }
+
+    /// Match waiting customers with idle agents, head of the queue first.
+    fn dispatch(&mut self, ti: usize) {
+        loop {
+            let t = &mut self.tasks[ti];
+            let Some(&(_, a)) = t.idle.first() else {
+                return;
+            };
+            let call = loop {
+                match t.queue.pop_front() {
+                    None => return,
+                    Some(c)
+                        if self.calls[c as usize].state == CallState::Waiting
+                            && u32::from(self.calls[c as usize].task) == ti as u32 =>
+                    {
+                        break c;
+                    }
+                    Some(_) => continue, // left the queue (hung up or dropped)
+                }
+            };
+            self.leave_idle(a);
+            self.set_agent(a, AgentState::Ringing);
+            let beh = &self.sc.file.enterprise.agent_behaviour;
+            let ag = &mut self.agents[a as usize];
+            ag.served += 1;
+            let mut rng = stream(self.seed, Stream::Agent, u64::from(a), ag.served);
+            let delay = ms(beh.answer_delay_s.sample(&mut rng));
+            let picks_up = rng.random::<f64>() < self.agent_dist_answer;
+            let c = &mut self.calls[call as usize];
+            c.state = CallState::AgentRinging;
+            c.agent = a;
+            let epoch = c.epoch;
+            let timeout = self.tasks[ti].agent_timeout_ms;
+            if picks_up && delay < timeout {
+                self.q
+                    .push(SimTime(self.now + delay), Ev::AgentAnswer { call, epoch });
+            } else {
+                self.q.push(
+                    SimTime(self.now + timeout),
+                    Ev::AgentTimeout { call, epoch },
+                );
+            }
+        }
+    }
+
+    fn decide_2s(&mut self, call: u32, abandoned: bool) {
+        let c = &mut self.calls[call as usize];
+        if c.decided_2s {
+            return;
+        }
+        c.decided_2s = true;
+        let ti = usize::from(c.task);
+        let t = &mut self.tasks[ti];
+        t.pacer.feedback(Feedback::TwoSecondRule { abandoned });
+        if abandoned {
+            t.counts.abandoned += 1;
+            self.bucket(self.now).abandoned += 1;
+        } else {
+            t.counts.connected_within_2s += 1;
+        }
+    }
+
+    fn two_seconds(&mut self, call: u32) {
+        let c = self.calls[call as usize];
+        if !matches!(c.state, CallState::Waiting | CallState::AgentRinging) {
+            return;
+        }
+        self.decide_2s(call, true);
+        let ti = usize::from(c.task);
+        if self.tasks[ti].has_ivr {
+            self.tasks[ti].counts.ivr_overflow += 1;
+            self.calls[call as usize].overflowed = true;
+        } else {
+            self.tasks[ti].counts.dropped += 1;
+            self.leave_waiting(call);
+            self.end_call(call);
+        }
+    }
+
+    fn patience(&mut self, call: u32) {
+        let c = self.calls[call as usize];
+        if !matches!(c.state, CallState::Waiting | CallState::AgentRinging) {
+            return;
+        }
+        self.decide_2s(call, true);
+        let ti = usize::from(c.task);
+        self.tasks[ti].counts.hung_up += 1;
+        self.leave_waiting(call);
+        self.end_call(call);
+    }
+
+    /// A waiting customer leaves (hung up or dropped): free a ringing agent.
+    fn leave_waiting(&mut self, call: u32) {
+        let c = self.calls[call as usize];
+        let ti = usize::from(c.task);
+        self.tasks[ti].waiting -= 1;
+        if c.state == CallState::AgentRinging && c.agent != NONE {
+            let a = c.agent;
+            self.agents[a as usize].epoch += 1;
+            self.enter_idle(a);
+            self.dispatch(ti);
+        }
+    }
+
+    fn agent_answer(&mut self, call: u32) {
+        let c = self.calls[call as usize];
+        let ti = usize::from(c.task);
+        let a = c.agent;
+        let wait = self.now - c.search_at;
+        self.decide_2s(call, wait > TWO_SECONDS_MS);
+        let t = &mut self.tasks[ti];
+        t.waiting -= 1;
+        t.talking += 1;
+        t.counts.connected += 1;
+        record(&mut t.wait, wait);
+        self.bucket(self.now).connected += 1;
+        let ag = &mut self.agents[a as usize];
+        ag.calls += 1;
+        if wait <= TWO_SECONDS_MS {
+            ag.bridged_2s += 1;
+        }
+        self.set_agent(a, AgentState::Talking);
+        self.calls[call as usize].state = CallState::Talking;
+        self.q.push(
+            SimTime(self.now + c.talk_ms),
+            Ev::TalkEnd {
+                call,
+                epoch: c.epoch,
+            },
+        );
+    }
+
+    fn agent_timeout(&mut self, call: u32) {
+        let c = self.calls[call as usize];
+        let ti = usize::from(c.task);
+        let a = c.agent;
+        self.enter_idle(a);
+        let cc = &mut self.calls[call as usize];
+        cc.state = CallState::Waiting;
+        cc.agent = NONE;
+        if self.sc.enterprise.overflow_on_agent_no_answer
+            && self.tasks[ti].has_ivr
+            && !cc.overflowed
+        {
+            cc.overflowed = true;
+            self.tasks[ti].counts.ivr_overflow += 1;
+        }
+        self.tasks[ti].queue.push_front(call);
+        self.dispatch(ti);
+    }
+
+    fn talk_end(&mut self, call: u32) {
+        let c = self.calls[call as usize];
+        let ti = usize::from(c.task);
+        let a = c.agent;
+        self.tasks[ti].talking -= 1;
+        self.tasks[ti]
+            .pacer
+            .feedback(Feedback::TalkEnded { talk_ms: c.talk_ms });
+        self.end_call(call);
+        let beh = &self.sc.file.enterprise.agent_behaviour;
+        let ag = &mut self.agents[a as usize];
+        ag.last_call_end = self.now;
+        let mut rng = stream(
+            self.seed,
+            Stream::Agent,
+            u64::from(a),
+            ag.served | (1 << 63),
+        );
+        let wrap = ms(beh.wrapup_s.sample(&mut rng)).min(self.tasks[ti].wrapup_cap_ms);
+        ag.epoch += 1;
+        let epoch = ag.epoch;
+        ag.wrap_end = self.now + wrap;
+        self.set_agent(a, AgentState::Wrapup);
+        let t = &mut self.tasks[ti];
+        t.wrapping += 1;
+        t.wrap_end_sum += self.now + wrap;
+        self.q
+            .push(SimTime(self.now + wrap), Ev::WrapEnd { agent: a, epoch });
+    }
+
+    fn wrap_end(&mut self, a: u32) {
+        let ti = usize::from(self.agents[a as usize].task);
+        let t = &mut self.tasks[ti];
+        t.wrapping -= 1;
+        t.wrap_end_sum -= self.agents[a as usize].wrap_end;
+        self.enter_idle(a);
+        self.dispatch(ti);
+        self.pace_if_fill(ti);
+    }
+
+    fn end_call(&mut self, call: u32) {
+        let ti = usize::from(self.calls[call as usize].task);
+        self.calls[call as usize].state = CallState::Done;
+        self.free_calls.push(call);
+        self.lines(ti, -1);
+        let t = &mut self.tasks[ti];
+        t.done_numbers += 1;
+        if t.done_numbers == t.numbers && t.finished_at.is_none() {
+            t.finished_at = Some(self.now);
+        }
+        self.maybe_finish(ti);
+    }
+
+    fn maybe_finish(&mut self, ti: usize) {
+        let t = &self.tasks[ti];
+        if t.running && t.next_number == t.numbers && t.in_progress == 0 {
+            let id = t.platform_id;
+            let auto_complete = self.sc.tasks[ti].request.auto_complete;
+            let at = self.at();
+            self.tasks[ti].running = false;
+            if auto_complete {
+                self.platform
+                    .end_task(id, at, "AutoComplete: every number finished");
+            } else {
+                self.platform.pause_task(
+                    id,
+                    0,
+                    at,
+                    StatusTrigger::System,
+                    "AutoComplete off: every number finished, waiting for imports",
+                );
+            }
+        }
+    }
+
+    fn check_min_available(&mut self, ti: usize) {
+        let t = &self.tasks[ti];
+        if t.ttype == TaskType::Automatic || t.finished_at.is_some() {
+            return;
+        }
+        let short = t.available < t.min_available;
+        let (id, at) = (t.platform_id, self.at());
+        let now_s = self.now as f64 / 1000.0;
+        if t.running && short {
+            let cause = format!(
+                "MinAvailableAgentCount: {} available agents < {}",
+                t.available, t.min_available
+            );
+            self.platform
+                .pause_task(id, 0, at, StatusTrigger::System, &cause);
+            let t = &mut self.tasks[ti];
+            t.running = false;
+            t.paused_by_min = true;
+            t.pauses.push(PauseRecord {
+                at_s: now_s,
+                resumed_at_s: None,
+                cause,
+            });
+        } else if !t.running && t.paused_by_min && !short {
+            let r = self.platform.start_task(
+                id,
+                at,
+                StatusTrigger::System,
+                "MinAvailableAgentCount reached again",
+            );
+            if r.is_ok() {
+                let t = &mut self.tasks[ti];
+                t.running = true;
+                t.paused_by_min = false;
+                if let Some(p) = t.pauses.last_mut() {
+                    p.resumed_at_s = Some(now_s);
+                }
+                if t.rewarm {
+                    t.warm_until = self.now + t.warm_ms;
+                }
+                t.pacer.restarted(t.rewarm);
+            }
+        }
+    }
+
+    fn break_start(&mut self, a: u32) {
+        let ag = &mut self.agents[a as usize];
+        if ag.on_break || ag.task == u16::MAX {
+            return;
+        }
+        ag.on_break = true;
+        let ti = usize::from(ag.task);
+        self.tasks[ti].available -= 1;
+        if self.agents[a as usize].state == AgentState::Idle {
+            self.leave_idle(a);
+            self.set_agent(a, AgentState::Break);
+        } else {
+            self.agents[a as usize].break_pending = true;
+        }
+        self.check_min_available(ti);
+    }
+
+    fn break_end(&mut self, a: u32) {
+        let ag = &mut self.agents[a as usize];
+        if !ag.on_break {
+            return;
+        }
+        ag.on_break = false;
+        ag.break_pending = false;
+        let ti = usize::from(ag.task);
+        self.tasks[ti].available += 1;
+        if self.agents[a as usize].state == AgentState::Break {
+            self.enter_idle(a);
+            self.dispatch(ti);
+        }
+        self.check_min_available(ti);
+    }
+
+    fn finish(mut self) -> RunResult {
+        let end = self.end;
+        for a in 0..self.agents.len() as u32 {
+            if self.agents[a as usize].task != u16::MAX {
+                self.set_agent(a, self.agents[a as usize].state);
+            }
+        }
+        for ti in 0..self.tasks.len() {
+            self.lines(ti, 0);
+        }
+        for c in self.calls.iter().filter(|c| c.state != CallState::Done) {
+            let t = &mut self.tasks[usize::from(c.task)];
+            match c.state {
+                CallState::Ringing => t.counts.ringing_at_end += 1,
+                CallState::Prompt
+                | CallState::Waiting
+                | CallState::AgentRinging
+                | CallState::InIvr => t.counts.answered_open_at_end += 1,
+                CallState::Talking | CallState::Done => {}
+            }
+        }
+        let mut agents = Vec::new();
+        for (i, ag) in self.agents.iter().enumerate() {
+            agents.push(AgentResult {
+                cno: self.sc.enterprise.agents[i].cno.clone(),
+                task: (ag.task != u16::MAX).then_some(usize::from(ag.task)),
+                times: ag.times,
+                calls: ag.calls,
+                bridged_within_2s: ag.bridged_2s,
+            });
+        }
+        let mut tasks = Vec::new();
+        for (i, t) in self.tasks.into_iter().enumerate() {
+            #[cfg(debug_assertions)]
+            if let Err(e) = t.counts.check_conservation() {
+                panic!("conservation broken in task {i}: {e}");
+            }
+            let mut times = StateTimes::default();
+            for a in agents.iter().filter(|a| a.task == Some(i)) {
+                times.add(&a.times);
+            }
+            let rec = self.platform.task(t.platform_id);
+            tasks.push(TaskResult {
+                name: self.sc.tasks[i].request.name.clone(),
+                task_type: t.ttype,
+                pacer: t.pacer_name.clone(),
+                counts: t.counts,
+                agents: times,
+                wait: t.wait,
+                idle_gap: t.idle_gap,
+                numbers_total: t.numbers,
+                numbers_done: t.done_numbers,
+                list_finished_at_s: t.finished_at.map(|f| f as f64 / 1000.0),
+                max_in_progress: t.max_in_progress,
+                concurrency: t.concurrency,
+                mean_lines: t.line_ms as f64 / end.max(1) as f64,
+                pauses: t.pauses,
+                status_changes: rec.map(|r| r.history.clone()).unwrap_or_default(),
+                status: rec
+                    .map(|r| r.status.code())
+                    .unwrap_or(TaskStatus::Initial.code()),
+            });
+        }
+        RunResult {
+            seed: self.seed,
+            duration_ms: end,
+            bucket_ms: self.bucket_ms,
+            tasks,
+            agents,
+            buckets: self.buckets,
+            events: self.events,
+        }
+    }
+}
+
+/// A pacer's name for reports.
+pub fn pacer_name(p: PacerSpec) -> String {
+    match p {
+        PacerSpec::Platform => "platform".into(),
+        PacerSpec::Progressive => "progressive".into(),
+        PacerSpec::Ratio { per_idle_agent, .. } => format!("ratio({per_idle_agent})"),
+        PacerSpec::Poisson { calls_per_s } => format!("poisson({calls_per_s}/s)"),
+    }
+}
+
+/// Percentiles in seconds of a result histogram.
+pub fn percentiles(h: &Histogram<u64>) -> Percentiles {
+    Percentiles::of(h)
+}
