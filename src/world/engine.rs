@@ -114,6 +114,7 @@ struct Agent {
     since: u64,
     epoch: u32,
     idle_key: u64,
+    idle_pos: u32,
     wrap_end: u64,
     last_call_end: u64,
     break_pending: bool,
@@ -152,7 +153,11 @@ struct TaskRun {
     has_ivr: bool,
     ivr_duration: Dist,
     queue: VecDeque<u32>,
+    /// Idle agents ordered by the CallStrategy key (strategies 2, 3, 4).
     idle: BTreeSet<(u64, u32)>,
+    /// Idle agents in no order, for CallStrategy 1 (random pick, O(1)).
+    idle_pool: Vec<u32>,
+    pick_rng: rand::rngs::Xoshiro256PlusPlus,
     idle_since_sum: u64,
     wrapping: u32,
     wrap_end_sum: u64,
@@ -293,6 +298,7 @@ pub fn run(sc: &Scenario, seed: u64, pacer_override: Option<&PacerSpec>) -> RunR
                 since: 0,
                 epoch: 0,
                 idle_key: 0,
+                idle_pos: NONE,
                 wrap_end: 0,
                 last_call_end: 0,
                 break_pending: false,
@@ -375,6 +381,8 @@ impl<'a> Engine<'a> {
                     .unwrap_or(Dist::constant(60.0)),
                 queue: VecDeque::new(),
                 idle: BTreeSet::new(),
+                idle_pool: Vec::new(),
+                pick_rng: stream(self.seed, Stream::Task, i as u64, 0),
                 idle_since_sum: 0,
                 wrapping: 0,
                 wrap_end_sum: 0,
@@ -576,7 +584,7 @@ impl<'a> Engine<'a> {
             self.tasks[usize::from(ag.task)].strategy
         };
         match strategy {
-            CallStrategy::Random => mix(self.seed ^ mix(u64::from(a) ^ (ag.served << 32))),
+            CallStrategy::Random => 0, // kept in the unordered pool instead
             CallStrategy::InOrder => u64::from(a),
             CallStrategy::LongestSinceLastCall => ag.last_call_end,
             CallStrategy::LongestIdle => self.now,
@@ -595,7 +603,12 @@ impl<'a> Engine<'a> {
         self.agents[a as usize].idle_key = key;
         if ti != u16::MAX {
             let t = &mut self.tasks[usize::from(ti)];
-            t.idle.insert((key, a));
+            if t.strategy == CallStrategy::Random {
+                self.agents[a as usize].idle_pos = t.idle_pool.len() as u32;
+                t.idle_pool.push(a);
+            } else {
+                t.idle.insert((key, a));
+            }
             t.idle_since_sum += self.now;
         }
     }
@@ -604,7 +617,17 @@ impl<'a> Engine<'a> {
         let ag = &self.agents[a as usize];
         let (ti, key, since) = (ag.task, ag.idle_key, ag.since);
         let t = &mut self.tasks[usize::from(ti)];
-        t.idle.remove(&(key, a));
+        if t.strategy == CallStrategy::Random {
+            let pos = self.agents[a as usize].idle_pos as usize;
+            t.idle_pool.swap_remove(pos);
+            if let Some(&moved) = t.idle_pool.get(pos) {
+                self.agents[moved as usize].idle_pos = pos as u32;
+            }
+            self.agents[a as usize].idle_pos = NONE;
+        } else {
+            t.idle.remove(&(key, a));
+        }
+        let t = &mut self.tasks[usize::from(ti)];
         t.idle_since_sum -= since;
         record(&mut t.idle_gap, self.now - since);
         self.agents[a as usize].idle_gaps += 1;
@@ -612,7 +635,7 @@ impl<'a> Engine<'a> {
 
     fn pace_input(&self, ti: usize) -> PaceInput {
         let t = &self.tasks[ti];
-        let idle = t.idle.len() as u32;
+        let idle = (t.idle.len() + t.idle_pool.len()) as u32;
         PaceInput {
             now_ms: self.now,
             idle,
@@ -814,9 +837,9 @@ impl<'a> Engine<'a> {
     fn dispatch(&mut self, ti: usize) {
         loop {
             let t = &mut self.tasks[ti];
-            let Some(&(_, a)) = t.idle.first() else {
+            if t.idle.is_empty() && t.idle_pool.is_empty() {
                 return;
-            };
+            }
             let call = loop {
                 match t.queue.pop_front() {
                     None => return,
@@ -827,6 +850,16 @@ impl<'a> Engine<'a> {
                         break c;
                     }
                     Some(_) => continue, // left the queue (hung up or dropped)
+                }
+            };
+            let t = &mut self.tasks[ti];
+            let a = if t.strategy == CallStrategy::Random {
+                let k = t.pick_rng.random_range(0..t.idle_pool.len());
+                t.idle_pool[k]
+            } else {
+                match t.idle.first() {
+                    Some(&(_, a)) => a,
+                    None => return,
                 }
             };
             self.leave_idle(a);

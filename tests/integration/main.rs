@@ -3,6 +3,7 @@
 
 mod api_page;
 mod cli;
+mod engine_pacing;
 mod platform_store;
 mod request_props;
 mod request_rules;
