@@ -17,17 +17,24 @@
 //!   `F = idle + wrapping · min(1, H / (2·r̄_w)) + talking · (1 − exp(−H / T̄))`,
 //!   where `r̄_w` is the mean *known* remaining wrap-up (kept as a running sum of end times,
 //!   so O(1)) and `T̄` the measured mean talk time (memoryless estimate of the remaining talk).
-//! - **Gain** `g`: `PredictAdjust / 100 × c`, where the controller `c` (starting at 1)
-//!   tracks the abandon-rate target: every decision, from the first decided call on,
-//!   `c ← clamp(c · exp(η · (q* − a) / q*), 0.1, 4)`, with `q* = 0.85 · Quotiety / 100`
-//!   (aiming 15 % under the tolerated rate so the realised rate stays at or under it),
-//!   `a` the abandon rate (2-second rule) of all answered calls since the task started (the
-//!   rate the law measures: warm-up abandons are paid back later), and `η = 0.02`.
+//! - **Agents to fill**: `F' = F · PredictAdjust / 100 − W`, with `W` the answered customers
+//!   already waiting for an agent (PredictAdjust scales the prediction; 100 = as predicted).
+//! - **Tolerated excess** `α`: `q* · c`, where `q* = 0.85 · Quotiety / 100` (aiming 15 % under
+//!   the tolerated rate so the realised rate stays at or under it) and the controller `c`
+//!   (starting at 1) follows the campaign's measured rate: every decision, from the first
+//!   decided call on, `c ← clamp(c · exp(η · clamp((q* − a) / q*, −3, 3)), 0.1, 4)`, with `a` the
+//!   2-second-rule abandon rate of all answered calls since the task started (the rate the law
+//!   measures: early abandons are paid back later) and `η = 0.005`.
 //! - **MaxWaitTime**: with `ī` the mean current idle time of the idle agents, if
-//!   `ī > MaxWaitTime` the gain is multiplied by `min(2, ī / MaxWaitTime)`.
-//! - **Dials**: `n = ceil((g · F − W) / p − R)`, floored at 0, where `W` is answered customers
-//!   waiting for an agent and `R` calls still ringing; then capped by Concurrency (when not 0)
-//!   minus calls in progress, and by the numbers left.
+//!   `ī > MaxWaitTime` then `α` is multiplied by `min(2, ī / MaxWaitTime)`: agents idling too
+//!   long make the pacer accept more risk and dial more.
+//! - **Dials**: the answers still to come are `A ~ Binomial(R + n, p)` for the `R` calls still
+//!   ringing and `n` new ones. The pacer launches the largest `n` whose expected excess of
+//!   answers over agents stays within the tolerance:
+//!   `E[(A − F')⁺] ≤ α · E[A]`, with the normal approximation
+//!   `E[(A − F')⁺] = σ·φ(z) + (μ − F')·(1 − Φ(z))`, `μ = (R + n)p`, `σ² = (R + n)p(1 − p)`,
+//!   `z = (F' − μ)/σ`; `n` is found by doubling and bisection (O(log n)). Then Concurrency (when
+//!   not 0) minus calls in progress, and the numbers left, cap it.
 //! - **MinAvailableAgentCount**: the engine pauses the task (no dials) while fewer agents are
 //!   available (logged in, not on break) and resumes it when enough are back.
 //!
@@ -127,7 +134,7 @@ pub struct PlatformPacer {
 }
 
 /// Controller step.
-const ETA: f64 = 0.02;
+const ETA: f64 = 0.005;
 /// Controller bounds: from a tenth of the prediction to four times it.
 const CONTROL_MIN: f64 = 0.1;
 const CONTROL_MAX: f64 = 4.0;
@@ -189,26 +196,21 @@ impl Pacer for PlatformPacer {
             0.0
         };
         let talk_free = f64::from(x.talking) * (1.0 - (-horizon / talk.max(1.0)).exp());
-        let free = f64::from(x.idle) + wrap_free + talk_free;
+        let free = (f64::from(x.idle) + wrap_free + talk_free) * self.gain - f64::from(x.waiting);
         if self.decided_2s > 0 {
             let rate = self.abandoned as f64 / self.decided_2s as f64;
             let err = (self.target - rate) / self.target.max(1e-4);
             self.control =
                 (self.control * (ETA * err.clamp(-3.0, 3.0)).exp()).clamp(CONTROL_MIN, CONTROL_MAX);
         }
-        let mut gain = self.gain * self.control;
+        let mut allowed = self.target * self.control;
         if x.idle > 0 {
             let mean_idle = x.idle_time_ms as f64 / f64::from(x.idle);
             if mean_idle > self.max_wait_ms {
-                gain *= (mean_idle / self.max_wait_ms).min(2.0);
+                allowed *= (mean_idle / self.max_wait_ms).min(2.0);
             }
         }
-        let want = (gain * free - f64::from(x.waiting)) / p - f64::from(x.ringing);
-        if want <= 0.0 {
-            0
-        } else {
-            want.ceil().min(1e6) as u32
-        }
+        max_dials(f64::from(x.ringing), p, free, allowed)
     }
 
     fn tick_ms(&self) -> u64 {
@@ -233,6 +235,63 @@ impl Pacer for PlatformPacer {
                 self.talk_sum_ms += talk_ms as f64;
             }
         }
+    }
+}
+
+/// The most new calls `n` such that, with `A ~ Binomial(ringing + n, p)` answers (normal
+/// approximation) meeting `free` agents, the expected excess `E[(A − free)+]` stays within
+/// `allowed · E[A]`. Binary search: O(log n).
+pub fn max_dials(ringing: f64, p: f64, free: f64, allowed: f64) -> u32 {
+    let ok = |n: f64| {
+        let mu = (ringing + n) * p;
+        mu <= 0.0 || expected_excess(mu, mu * (1.0 - p), free) <= allowed * mu
+    };
+    if !ok(1.0) {
+        return 0;
+    }
+    let (mut lo, mut hi) = (1u32, 2u32);
+    while ok(f64::from(hi)) && hi < 1 << 20 {
+        lo = hi;
+        hi *= 2;
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if ok(f64::from(mid)) {
+            lo = mid
+        } else {
+            hi = mid
+        }
+    }
+    lo
+}
+
+/// `E[(X − f)+]` for `X ~ Normal(mu, var)`.
+fn expected_excess(mu: f64, var: f64, f: f64) -> f64 {
+    if var <= 0.0 {
+        return (mu - f).max(0.0);
+    }
+    let sd = var.sqrt();
+    let z = (f - mu) / sd;
+    sd * normal_pdf(z) + (mu - f) * (1.0 - normal_cdf(z))
+}
+
+fn normal_pdf(z: f64) -> f64 {
+    (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+/// Φ(z) by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7).
+pub fn normal_cdf(z: f64) -> f64 {
+    let x = z.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * x);
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erf = 1.0 - poly * (-x * x).exp();
+    if z >= 0.0 {
+        0.5 * (1.0 + erf)
+    } else {
+        0.5 * (1.0 - erf)
     }
 }
 
@@ -315,5 +374,49 @@ pub fn build(spec: &PacerSpec, task: &CreateTask, prompt_s: f64, seed: u64) -> B
             tick_ms: crate::sim::ms(*tick_s).max(1),
         }),
         PacerSpec::Poisson { calls_per_s } => Box::new(Poisson::new(*calls_per_s, seed)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_cdf_matches_tables() {
+        for (z, want) in [
+            (0.0, 0.5),
+            (1.0, 0.841_344_7),
+            (-1.959_964, 0.025),
+            (3.0, 0.998_650_1),
+        ] {
+            assert!((normal_cdf(z) - want).abs() < 2e-7, "Φ({z})");
+        }
+    }
+
+    #[test]
+    fn more_tolerance_or_free_agents_means_more_dials() {
+        let base = max_dials(2.0, 0.3, 5.0, 0.03);
+        assert!(max_dials(2.0, 0.3, 5.0, 0.10) > base);
+        assert!(max_dials(2.0, 0.3, 10.0, 0.03) > base);
+        assert!(max_dials(10.0, 0.3, 5.0, 0.03) < base.max(1));
+        assert_eq!(
+            max_dials(0.0, 0.3, -1.0, 0.03),
+            0,
+            "no agent to fill: no dial"
+        );
+    }
+
+    #[test]
+    fn ratio_pacer_is_the_reference_rule() {
+        let mut r = Ratio {
+            ratio: 8.0,
+            tick_ms: 1000,
+        };
+        let x = PaceInput {
+            idle: 3,
+            ringing: 10,
+            ..PaceInput::default()
+        };
+        assert_eq!(r.decide(&x), 14);
     }
 }
