@@ -27,6 +27,7 @@
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod dist;
 pub mod enterprise;
 pub mod metrics;
@@ -37,27 +38,41 @@ pub mod request;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod sweep;
 pub mod world;
 
-/// Run a scenario `reps` times (replication `r` uses seed `mix(seed, r)`, replication 0 the
-/// seed itself) and return the report JSON, merged with 95 % intervals when `reps > 1`.
+/// The report JSON of replication `r` of a scenario: replication 0 uses `seed` itself,
+/// replication `r` the seed `mix(seed ^ mix(r ^ tag))`, so every cell of a sweep sees the same
+/// customers in the same replication.
+pub fn run_replication(
+    sc: &scenario::Scenario,
+    seed: u64,
+    r: u32,
+    pacer: Option<&scenario::PacerSpec>,
+) -> serde_json::Value {
+    let s = if r == 0 {
+        seed
+    } else {
+        sim::rng::mix(
+            seed ^ sim::rng::mix(u64::from(r) ^ (sim::rng::Stream::Replication as u64) << 56),
+        )
+    };
+    report::run_json(sc, &world::engine::run(sc, s, pacer))
+}
+
+/// Run a scenario `reps` times (see [`run_replication`]) and return the report JSON, merged
+/// with 95 % intervals when `reps > 1`. Replications run in parallel; the result does not
+/// depend on the thread count.
 pub fn simulate(
     sc: &scenario::Scenario,
     seed: u64,
     reps: u32,
     pacer: Option<&scenario::PacerSpec>,
 ) -> serde_json::Value {
-    let reports: Vec<serde_json::Value> = (0..u64::from(reps.max(1)))
-        .map(|r| {
-            let s = if r == 0 {
-                seed
-            } else {
-                sim::rng::mix(
-                    seed ^ sim::rng::mix(r ^ (sim::rng::Stream::Replication as u64) << 56),
-                )
-            };
-            report::run_json(sc, &world::engine::run(sc, s, pacer))
-        })
+    use rayon::prelude::*;
+    let reports: Vec<serde_json::Value> = (0..reps.max(1))
+        .into_par_iter()
+        .map(|r| run_replication(sc, seed, r, pacer))
         .collect();
     report::merge(&reports)
 }

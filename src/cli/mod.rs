@@ -1,6 +1,9 @@
 //! clap definitions and one function per subcommand. Only this layer reads files and prints.
 
+mod check;
+mod output;
 mod run;
+mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -62,6 +65,57 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a grid of CreateTask parameters (or `pacer`) on the same customers and recommend the
+    /// cell with the highest utilisation under the abandon cap. Exit 0, or 2 on invalid input.
+    Sweep {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// An axis: Param=v1,v2,... or Param=a..b:step (any CreateTask parameter, or pacer).
+        #[arg(long = "set", required = true)]
+        sets: Vec<String>,
+        /// Replications per cell (same seeds in every cell).
+        #[arg(long)]
+        reps: Option<u32>,
+        /// Master seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The abandon cap in percent for the recommendation.
+        #[arg(long, default_value_t = 3.0)]
+        max_abandon: f64,
+        /// Print JSON: {"cells": [...], "recommended": ...}.
+        #[arg(long)]
+        json: bool,
+        /// Store cells as they finish (resumable), plus sweep.json and sweep.csv.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Run only cells whose index % N == i (0-based), for batch schedulers.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Join the --out directories of a sharded sweep.
+    Merge {
+        /// Shard output directories.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where to write the merged sweep.
+        #[arg(long)]
+        out: PathBuf,
+        /// The abandon cap in percent for the recommendation.
+        #[arg(long, default_value_t = 3.0)]
+        max_abandon: f64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run each scenario's `expect` block. Exit 0 all hold, 1 any fails, 2 invalid.
+    Check {
+        /// Scenario files.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
     /// Print the scenario JSON Schema.
     Schema,
 }
@@ -78,6 +132,34 @@ pub fn run() -> anyhow::Result<ExitCode> {
             pacer,
             json,
         } => run::run(&scenario, seed, reps, pacer.as_deref(), json),
+        Command::Sweep {
+            scenario,
+            sets,
+            reps,
+            seed,
+            max_abandon,
+            json,
+            out,
+            shard,
+            threads,
+        } => sweep::run(sweep::Options {
+            scenario,
+            sets,
+            reps,
+            seed,
+            max_abandon_pct: max_abandon,
+            json,
+            out,
+            shard,
+            threads,
+        }),
+        Command::Merge {
+            dirs,
+            out,
+            max_abandon,
+            json,
+        } => sweep::merge(&dirs, &out, max_abandon, json),
+        Command::Check { scenarios } => check::run(&scenarios),
         Command::Schema => {
             println!(
                 "{}",

@@ -7,3 +7,4 @@ mod engine_pacing;
 mod platform_store;
 mod request_props;
 mod request_rules;
+mod sweep_check;

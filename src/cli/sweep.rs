@@ -1,0 +1,369 @@
+//! `dialsim sweep` and `dialsim merge`: run a grid, store each finished cell as it finishes,
+//! resume, shard, and join shards.
+//!
+//! With `--out DIR`: `DIR/sweep-meta.json` names the sweep (scenario digest, grid, reps, seed);
+//! `DIR/cells.jsonl` gets one line per finished cell, appended and flushed as the cell ends, so
+//! a killed sweep loses at most the cells in flight; re-running the same sweep into the same
+//! directory skips the cells already there. At the end `DIR/sweep.json` and `DIR/sweep.csv` are
+//! written atomically.
+
+use super::output::write_atomic;
+use super::{EXIT_INVALID, EXIT_OK};
+use dialsim::scenario;
+use dialsim::sweep::{self, Axis, CellResult};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+/// What identifies a sweep, so a resume or a merge never mixes two different ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Meta {
+    scenario: String,
+    scenario_digest: String,
+    axes: Vec<Axis>,
+    reps: u32,
+    seed: u64,
+    cells: usize,
+}
+
+fn digest(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The options of `dialsim sweep`.
+pub struct Options {
+    pub scenario: PathBuf,
+    pub sets: Vec<String>,
+    pub reps: Option<u32>,
+    pub seed: Option<u64>,
+    pub max_abandon_pct: f64,
+    pub json: bool,
+    pub out: Option<PathBuf>,
+    pub shard: Option<String>,
+    pub threads: Option<usize>,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("--shard {s:?}: expected i/N, e.g. 0/4"))?;
+    let (i, n) = (
+        i.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("--shard {s:?}: i is not a number"))?,
+        n.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("--shard {s:?}: N is not a number"))?,
+    );
+    if n == 0 || i >= n {
+        return Err(format!("--shard {s:?}: needs 0 <= i < N"));
+    }
+    Ok((i, n))
+}
+
+fn read_cells(path: &Path) -> BTreeMap<usize, CellResult> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return BTreeMap::new();
+    };
+    // A line cut short by a kill does not parse and is simply run again.
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<CellResult>(l).ok())
+        .map(|c| (c.index, c))
+        .collect()
+}
+
+fn invalid(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("{msg}");
+    Ok(ExitCode::from(EXIT_INVALID))
+}
+
+/// Run a sweep.
+pub fn run(o: Options) -> anyhow::Result<ExitCode> {
+    let text = match std::fs::read_to_string(&o.scenario) {
+        Ok(t) => t,
+        Err(e) => return invalid(format!("{}: cannot read: {e}", o.scenario.display())),
+    };
+    let file = match scenario::parse(&text, &o.scenario.display().to_string()) {
+        Ok(f) => f,
+        Err(e) => return invalid(e),
+    };
+    let axes: Vec<Axis> = match o.sets.iter().map(|s| sweep::parse_set(s)).collect() {
+        Ok(a) => a,
+        Err(e) => return invalid(e),
+    };
+    if axes.is_empty() {
+        return invalid("sweep: give at least one --set Param=v1,v2");
+    }
+    if !(o.max_abandon_pct.is_finite() && (0.0..=100.0).contains(&o.max_abandon_pct)) {
+        return invalid(format!(
+            "--max-abandon {}: a percentage from 0 to 100",
+            o.max_abandon_pct
+        ));
+    }
+    let shard = match o.shard.as_deref().map(parse_shard).transpose() {
+        Ok(s) => s,
+        Err(e) => return invalid(e),
+    };
+    let prepared = match sweep::prepare(&file, &text, &o.scenario, &axes) {
+        Ok(p) => p,
+        Err(e) => return invalid(e),
+    };
+    let reps = o.reps.or(file.reps).unwrap_or(1);
+    if reps == 0 {
+        return invalid("--reps: must be at least 1");
+    }
+    let seed = o.seed.unwrap_or(file.seed);
+    let meta = Meta {
+        scenario: file.name.clone(),
+        scenario_digest: digest(&text),
+        axes: axes.clone(),
+        reps,
+        seed,
+        cells: prepared.len(),
+    };
+    let mut done = BTreeMap::new();
+    let mut sink = None;
+    if let Some(dir) = &o.out {
+        let meta_path = dir.join("sweep-meta.json");
+        match std::fs::read_to_string(&meta_path) {
+            Ok(existing) => match serde_json::from_str::<Meta>(&existing) {
+                Ok(m) if m == meta => done = read_cells(&dir.join("cells.jsonl")),
+                _ => {
+                    return invalid(format!(
+                        "{}: holds a different sweep (scenario, grid, reps or seed differ); use another --out directory",
+                        dir.display()
+                    ));
+                }
+            },
+            Err(_) => write_atomic(&meta_path, serde_json::to_string_pretty(&meta)?.as_bytes())?,
+        }
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("cells.jsonl"))
+            .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+        sink = Some(Mutex::new(f));
+    }
+    let mine: Vec<&sweep::Prepared> = prepared
+        .iter()
+        .filter(|p| shard.is_none_or(|(i, n)| p.cell.index % n == i))
+        .collect();
+    let todo: Vec<&sweep::Prepared> = mine
+        .iter()
+        .copied()
+        .filter(|p| !done.contains_key(&p.cell.index))
+        .collect();
+    if !done.is_empty() {
+        eprintln!(
+            "resuming: {} cell(s) already done, running {}",
+            mine.len() - todo.len(),
+            todo.len()
+        );
+    }
+    let bar = ProgressBar::with_draw_target(
+        Some(todo.len() as u64),
+        if std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        },
+    );
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} cells, {elapsed} elapsed, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let work = || -> anyhow::Result<Vec<CellResult>> {
+        todo.par_iter()
+            .map(|p| {
+                let r = sweep::run_cell(p, seed, reps);
+                if let Some(s) = &sink {
+                    let line = serde_json::to_string(&r)? + "\n";
+                    let mut f = s
+                        .lock()
+                        .map_err(|_| anyhow::anyhow!("results file lock poisoned"))?;
+                    f.write_all(line.as_bytes())?;
+                    f.flush()?;
+                }
+                bar.inc(1);
+                Ok(r)
+            })
+            .collect()
+    };
+    let fresh = match o.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()?
+            .install(work)?,
+        None => work()?,
+    };
+    bar.finish_and_clear();
+    eprintln!(
+        "ran {} cell(s), skipped {} already done",
+        fresh.len(),
+        mine.len() - todo.len()
+    );
+    for r in fresh {
+        done.insert(r.index, r);
+    }
+    let results: Vec<CellResult> = mine
+        .iter()
+        .filter_map(|p| done.get(&p.cell.index).cloned())
+        .collect();
+    finish(
+        &results,
+        o.max_abandon_pct / 100.0,
+        reps,
+        o.json,
+        o.out.as_deref(),
+    )
+}
+
+fn finish(
+    results: &[CellResult],
+    max_abandon: f64,
+    reps: u32,
+    json: bool,
+    out: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let answer = sweep::answer(results, max_abandon, reps);
+    if let Some(dir) = out {
+        write_atomic(
+            &dir.join("sweep.json"),
+            serde_json::to_string_pretty(&answer)?.as_bytes(),
+        )?;
+        write_atomic(&dir.join("sweep.csv"), sweep::csv(results).as_bytes())?;
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&answer)?);
+    } else {
+        print!("{}", table(results, &answer, max_abandon));
+    }
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+fn table(results: &[CellResult], answer: &serde_json::Value, max_abandon: f64) -> String {
+    let best = answer["recommended"]["params"].clone();
+    let params: Vec<String> = results
+        .first()
+        .map(|c| c.params.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut s = String::new();
+    for p in &params {
+        s += &format!("{p:>24}");
+    }
+    s += &format!(
+        "{:>22}{:>22}{:>10}\n",
+        "abandon %", "utilisation %", "placed"
+    );
+    let fmt = |c: &CellResult, k: &str| {
+        let m = c.overall[k].as_f64().unwrap_or(f64::NAN) * 100.0;
+        match c
+            .overall
+            .get(format!("{k}_ci95"))
+            .and_then(|v| v.as_array())
+        {
+            Some(a) => format!(
+                "{m:.2} [{:.2},{:.2}]",
+                a[0].as_f64().unwrap_or(0.0) * 100.0,
+                a[1].as_f64().unwrap_or(0.0) * 100.0
+            ),
+            None => format!("{m:.2}"),
+        }
+    };
+    for c in results {
+        for p in &params {
+            let v = match &c.params[p] {
+                serde_json::Value::String(x) => x.clone(),
+                v => v.to_string(),
+            };
+            s += &format!("{v:>24}");
+        }
+        let mark = if serde_json::Value::Object(c.params.clone()) == best {
+            "  <- recommended"
+        } else {
+            ""
+        };
+        s += &format!(
+            "{:>22}{:>22}{:>10}{mark}\n",
+            fmt(c, "abandon_rate"),
+            fmt(c, "utilisation"),
+            c.overall["placed"]
+        );
+    }
+    if best.is_null() {
+        s += &format!(
+            "no cell keeps the abandon rate within {:.2} %\n",
+            max_abandon * 100.0
+        );
+    }
+    s
+}
+
+/// `dialsim merge DIR... --out DIR`: join shard outputs of one sweep.
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    max_abandon_pct: f64,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut meta: Option<Meta> = None;
+    let mut cells = BTreeMap::new();
+    for d in dirs {
+        let m: Meta = match std::fs::read_to_string(d.join("sweep-meta.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+        {
+            Some(m) => m,
+            None => {
+                return invalid(format!(
+                    "{}: no sweep-meta.json: not a sweep output directory",
+                    d.display()
+                ));
+            }
+        };
+        if meta.as_ref().is_some_and(|x| *x != m) {
+            return invalid(format!(
+                "{}: a different sweep from {}",
+                d.display(),
+                dirs[0].display()
+            ));
+        }
+        meta = Some(m);
+        cells.extend(read_cells(&d.join("cells.jsonl")));
+    }
+    let Some(meta) = meta else {
+        return invalid("merge: give at least one directory");
+    };
+    let missing: Vec<usize> = (0..meta.cells).filter(|i| !cells.contains_key(i)).collect();
+    if !missing.is_empty() {
+        return invalid(format!(
+            "merge: cells {missing:?} are in none of the directories; run the missing shards first"
+        ));
+    }
+    write_atomic(
+        &out.join("sweep-meta.json"),
+        serde_json::to_string_pretty(&meta)?.as_bytes(),
+    )?;
+    let lines: String = cells
+        .values()
+        .map(|c| serde_json::to_string(c).unwrap_or_default() + "\n")
+        .collect();
+    write_atomic(&out.join("cells.jsonl"), lines.as_bytes())?;
+    let results: Vec<CellResult> = cells.into_values().collect();
+    finish(
+        &results,
+        max_abandon_pct / 100.0,
+        meta.reps,
+        json,
+        Some(out),
+    )
+}

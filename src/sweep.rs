@@ -1,0 +1,370 @@
+//! Sweeps: a grid of request parameters (or the pacer), each cell run on the same customers.
+//!
+//! `--set Param=v1,v2` or `--set Param=a..b:step` gives an axis; the cells are the cartesian
+//! product (first axis slowest). Every cell is validated before anything runs. Each cell runs
+//! `reps` replications with the same seeds as every other cell (common random numbers), so
+//! differences between cells are the parameters', not the dice's. The recommendation is the
+//! cell with the highest utilisation whose abandon rate is within the cap (its mean, and with
+//! replications the upper end of its 95 % interval). This module does no I/O: the CLI stores,
+//! resumes and merges.
+
+use crate::scenario::{PacerSpec, Scenario, ScenarioError, ScenarioFile};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// One axis of the grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Axis {
+    /// A CreateTask parameter, or `pacer`.
+    pub param: String,
+    /// Its values.
+    pub values: Vec<Value>,
+}
+
+/// Split on commas outside brackets and braces, so JSON values survive.
+fn split_top(text: &str) -> Vec<String> {
+    let (mut out, mut cur, mut depth) = (Vec::new(), String::new(), 0i32);
+    for ch in text.chars() {
+        match ch {
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(ch);
+    }
+    out.push(cur);
+    out.into_iter().map(|s| s.trim().to_string()).collect()
+}
+
+fn number(x: f64) -> Value {
+    let r = (x * 1e9).round() / 1e9;
+    if r.fract() == 0.0 && r.abs() < 1e15 {
+        Value::from(r as i64)
+    } else {
+        serde_json::Number::from_f64(r)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)
+    }
+}
+
+/// Parse `Param=v1,v2,...` or `Param=a..b:step` (inclusive of `b`).
+pub fn parse_set(arg: &str) -> Result<Axis, String> {
+    let (param, rest) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("--set {arg:?}: expected Param=v1,v2 or Param=a..b:step"))?;
+    let param = param.trim().to_string();
+    if param != "pacer" && !crate::request::PARAMS.contains(&param.as_str()) {
+        return Err(format!(
+            "--set {param}: not a CreateTask parameter (nor `pacer`); did you mean {}?",
+            crate::request::parse::nearest_param(&param)
+        ));
+    }
+    let values = if let Some((range, step)) = rest.split_once(':').filter(|(r, _)| r.contains(".."))
+    {
+        let (a, b) = range.split_once("..").unwrap_or((range, range));
+        let parse = |s: &str| {
+            s.trim()
+                .parse::<f64>()
+                .map_err(|_| format!("--set {param}: {s:?} is not a number in {rest:?}"))
+        };
+        let (a, b, step) = (parse(a)?, parse(b)?, parse(step)?);
+        if step.is_nan() || step <= 0.0 || b < a || (b - a) / step > 10_000.0 {
+            return Err(format!(
+                "--set {param}: range {rest:?} needs a <= b and a step > 0 giving at most 10 000 values"
+            ));
+        }
+        let n = ((b - a) / step + 1e-9).floor() as usize;
+        (0..=n).map(|i| number(a + step * i as f64)).collect()
+    } else {
+        split_top(rest)
+            .into_iter()
+            .map(|v| {
+                // Agent numbers and caller ids keep their leading zeros as strings.
+                let keep_string =
+                    param == "pacer" || (v.len() > 1 && v.starts_with('0') && !v.starts_with("0."));
+                match v.parse::<f64>() {
+                    Ok(x) if !keep_string && x.is_finite() => number(x),
+                    _ => Value::String(v),
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    if values.is_empty() || values.iter().any(|v| v.as_str() == Some("")) {
+        return Err(format!("--set {param}: empty value in {rest:?}"));
+    }
+    Ok(Axis { param, values })
+}
+
+/// One cell of the grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    /// Position in the grid (first axis slowest).
+    pub index: usize,
+    /// Parameter values.
+    pub params: Map<String, Value>,
+}
+
+/// The cartesian product of the axes.
+pub fn cells(axes: &[Axis]) -> Vec<Cell> {
+    let mut out = vec![Map::new()];
+    for axis in axes {
+        out = out
+            .into_iter()
+            .flat_map(|m| {
+                axis.values.iter().map(move |v| {
+                    let mut m = m.clone();
+                    m.insert(axis.param.clone(), v.clone());
+                    m
+                })
+            })
+            .collect();
+    }
+    out.into_iter()
+        .enumerate()
+        .map(|(index, params)| Cell { index, params })
+        .collect()
+}
+
+/// A cell ready to run: its scenario and pacer override.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The cell.
+    pub cell: Cell,
+    /// Its scenario (every task's request with the cell's parameters).
+    pub scenario: Scenario,
+    /// The pacer of the cell, if the grid sweeps `pacer`.
+    pub pacer: Option<PacerSpec>,
+}
+
+/// Apply every cell to the scenario and validate it; the first invalid cell is an error naming
+/// the cell, before anything runs.
+pub fn prepare(
+    file: &ScenarioFile,
+    text: &str,
+    path: &Path,
+    axes: &[Axis],
+) -> Result<Vec<Prepared>, String> {
+    cells(axes)
+        .into_iter()
+        .map(|cell| {
+            let mut f = file.clone();
+            let mut pacer = None;
+            for (k, v) in &cell.params {
+                if k == "pacer" {
+                    let name = v
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string());
+                    pacer = Some(
+                        PacerSpec::from_cli(&name)
+                            .map_err(|e| format!("cell {}: {e}", cell.index))?,
+                    );
+                } else {
+                    for t in &mut f.tasks {
+                        t.request.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            let scenario = f.check(text, path).map_err(|e| match e {
+                ScenarioError::Invalid(list) => format!(
+                    "cell {} ({}): invalid:\n{}",
+                    cell.index,
+                    Value::Object(cell.params.clone()),
+                    list.iter()
+                        .map(|p| format!("  {p}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ),
+                other => format!("cell {}: {other}", cell.index),
+            })?;
+            Ok(Prepared {
+                cell,
+                scenario,
+                pacer,
+            })
+        })
+        .collect()
+}
+
+/// A finished cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellResult {
+    /// Position in the grid.
+    pub index: usize,
+    /// Parameter values.
+    pub params: Map<String, Value>,
+    /// The report's `overall`, merged over replications.
+    pub overall: Value,
+}
+
+/// Run one cell: `reps` replications in parallel, merged.
+pub fn run_cell(p: &Prepared, seed: u64, reps: u32) -> CellResult {
+    let reports: Vec<Value> = (0..reps.max(1))
+        .into_par_iter()
+        .map(|r| crate::run_replication(&p.scenario, seed, r, p.pacer.as_ref()))
+        .collect();
+    let merged = crate::report::merge(&reports);
+    CellResult {
+        index: p.cell.index,
+        params: p.cell.params.clone(),
+        overall: merged["overall"].clone(),
+    }
+}
+
+fn upper(overall: &Value, key: &str) -> Option<f64> {
+    overall
+        .get(format!("{key}_ci95"))
+        .and_then(|c| c.get(1))
+        .and_then(Value::as_f64)
+        .or_else(|| overall.get(key).and_then(Value::as_f64))
+}
+
+/// The cell with the highest utilisation whose abandon rate (mean, and the upper end of its
+/// interval when there is one) is at most `max_abandon`; ties go to the earlier cell.
+pub fn recommend(results: &[CellResult], max_abandon: f64) -> Option<&CellResult> {
+    results
+        .iter()
+        .filter(|c| {
+            let mean = c
+                .overall
+                .get("abandon_rate")
+                .and_then(Value::as_f64)
+                .unwrap_or(f64::INFINITY);
+            mean <= max_abandon
+                && upper(&c.overall, "abandon_rate").unwrap_or(f64::INFINITY) <= max_abandon
+        })
+        .fold(None, |best: Option<&CellResult>, c| {
+            let u = |x: &CellResult| {
+                x.overall
+                    .get("utilisation")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0)
+            };
+            match best {
+                Some(b) if u(b) >= u(c) => Some(b),
+                _ => Some(c),
+            }
+        })
+}
+
+/// The sweep's JSON answer.
+pub fn answer(results: &[CellResult], max_abandon: f64, reps: u32) -> Value {
+    let cell = |c: &CellResult| serde_json::json!({"params": c.params, "overall": c.overall});
+    serde_json::json!({
+        "cells": results.iter().map(cell).collect::<Vec<_>>(),
+        "recommended": recommend(results, max_abandon).map(cell),
+        "max_abandon": max_abandon,
+        "reps": reps,
+    })
+}
+
+/// Figures in the CSV, each with `_lo`/`_hi` columns when intervals exist.
+pub const CSV_FIGURES: &[&str] = &[
+    "abandon_rate",
+    "hangup_rate",
+    "utilisation",
+    "occupancy",
+    "contacts_per_agent_hour",
+    "list_penetration",
+    "placed",
+    "answered",
+    "connected",
+    "abandoned",
+];
+
+/// The results as CSV (one row per cell, parameters first).
+pub fn csv(results: &[CellResult]) -> String {
+    let params: Vec<String> = results
+        .first()
+        .map(|c| c.params.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut header: Vec<String> = params.clone();
+    for f in CSV_FIGURES {
+        header.push((*f).to_string());
+        header.push(format!("{f}_lo"));
+        header.push(format!("{f}_hi"));
+    }
+    let quote = |s: String| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    };
+    let mut out = header.join(",") + "\n";
+    for c in results {
+        let mut row: Vec<String> = params
+            .iter()
+            .map(|p| {
+                quote(match &c.params[p] {
+                    Value::String(s) => s.clone(),
+                    v => v.to_string(),
+                })
+            })
+            .collect();
+        for f in CSV_FIGURES {
+            let v = c.overall.get(*f).map(|v| v.to_string()).unwrap_or_default();
+            let ci = c.overall.get(format!("{f}_ci95"));
+            let end = |i: usize| {
+                ci.and_then(|x| x.get(i))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            };
+            row.extend([v, end(0), end(1)]);
+        }
+        out += &(row.join(",") + "\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ranges_and_lists() {
+        let a = parse_set("Quotiety=0.5..2:0.5").expect("range");
+        assert_eq!(a.values, vec![json!(0.5), json!(1), json!(1.5), json!(2)]);
+        let b = parse_set(r#"pacer=platform,{"ratio":{"per_idle_agent":2}}"#).expect("list");
+        assert_eq!(b.values.len(), 2);
+        assert!(parse_set("Quotity=1,2").unwrap_err().contains("Quotiety"));
+        let c = parse_set("Cnos=0100,0200").expect("strings keep leading zeros");
+        assert_eq!(c.values, vec![json!("0100"), json!("0200")]);
+    }
+
+    #[test]
+    fn cells_are_the_product_first_axis_slowest() {
+        let axes = vec![
+            parse_set("Quotiety=1,2").expect("a"),
+            parse_set("Wrapup=10,20,30").expect("b"),
+        ];
+        let c = cells(&axes);
+        assert_eq!(c.len(), 6);
+        assert_eq!(c[1].params["Wrapup"], json!(20));
+        assert_eq!(c[3].params["Quotiety"], json!(2));
+    }
+
+    #[test]
+    fn recommendation_respects_the_cap_and_interval() {
+        let cell = |i: usize, a: f64, hi: f64, u: f64| CellResult {
+            index: i,
+            params: Map::new(),
+            overall: json!({"abandon_rate": a, "abandon_rate_ci95": [0.0, hi], "utilisation": u}),
+        };
+        let r = vec![
+            cell(0, 0.01, 0.012, 0.80),
+            cell(1, 0.028, 0.033, 0.90),
+            cell(2, 0.02, 0.025, 0.85),
+            cell(3, 0.05, 0.06, 0.95),
+        ];
+        assert_eq!(recommend(&r, 0.03).map(|c| c.index), Some(2));
+        assert_eq!(recommend(&r, 0.001).map(|c| c.index), None);
+    }
+}
