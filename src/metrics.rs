@@ -36,6 +36,8 @@ pub struct CallCounts {
     pub ringing_at_end: u64,
     /// Answered calls still unresolved (prompt, waiting, in the IVR) when the run ended.
     pub answered_open_at_end: u64,
+    /// Numbers the clairvoyant pacer passed over because they would not answer (never dialled).
+    pub skipped: u64,
 }
 
 impl CallCounts {
@@ -43,6 +45,7 @@ impl CallCounts {
     pub fn add(&mut self, o: &CallCounts) {
         self.placed += o.placed;
         self.answered += o.answered;
+        self.skipped += o.skipped;
         self.no_answer += o.no_answer;
         self.busy += o.busy;
         self.failed += o.failed;

@@ -54,6 +54,7 @@ fn figures(
         "connected_within_2s": counts.connected_within_2s,
         "ringing_at_end": counts.ringing_at_end,
         "answered_open_at_end": counts.answered_open_at_end,
+        "skipped": counts.skipped,
         "abandon_rate": round6(ratio(counts.abandoned, counts.answered)),
         "hangup_rate": round6(ratio(counts.hung_up, counts.answered)),
         "answer_rate": round6(ratio(counts.answered, counts.placed - counts.ringing_at_end)),
@@ -236,7 +237,15 @@ fn merge_values(vs: &[Value]) -> Value {
                 if RATE_KEYS.contains(&k.as_str())
                     && let Some(xs) = col.iter().map(Value::as_f64).collect::<Option<Vec<f64>>>()
                 {
+                    // Rates cannot leave [0, 1] (contacts per hour only cannot go below 0): the
+                    // t-interval is clipped to what the figure can be.
                     let [lo, hi] = stats::ci95(&xs);
+                    let top = if k == "contacts_per_agent_hour" {
+                        f64::INFINITY
+                    } else {
+                        1.0
+                    };
+                    let (lo, hi) = (lo.clamp(0.0, top), hi.clamp(0.0, top));
                     m.insert(format!("{k}_ci95"), json!([round6(lo), round6(hi)]));
                 }
             }

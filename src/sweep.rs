@@ -226,10 +226,13 @@ fn upper(overall: &Value, key: &str) -> Option<f64> {
 }
 
 /// The cell with the highest utilisation whose abandon rate (mean, and the upper end of its
-/// interval when there is one) is at most `max_abandon`; ties go to the earlier cell.
+/// interval when there is one) is at most `max_abandon`; ties go to the earlier cell. Cells run
+/// with the `clairvoyant` pacer are a bound, not a setting anyone can launch, so they are never
+/// recommended.
 pub fn recommend(results: &[CellResult], max_abandon: f64) -> Option<&CellResult> {
     results
         .iter()
+        .filter(|c| c.params.get("pacer").and_then(Value::as_str) != Some("clairvoyant"))
         .filter(|c| {
             let mean = c
                 .overall

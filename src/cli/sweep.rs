@@ -257,8 +257,23 @@ fn table(results: &[CellResult], answer: &serde_json::Value, max_abandon: f64) -
         .map(|c| c.params.keys().cloned().collect())
         .unwrap_or_default();
     let mut s = String::new();
-    for p in &params {
-        s += &format!("{p:>24}");
+    let width: Vec<usize> = params
+        .iter()
+        .map(|p| {
+            results
+                .iter()
+                .map(|c| match &c.params[p] {
+                    serde_json::Value::String(x) => x.len(),
+                    v => v.to_string().len(),
+                })
+                .chain([p.len()])
+                .max()
+                .unwrap_or(8)
+                + 2
+        })
+        .collect();
+    for (p, w) in params.iter().zip(&width) {
+        s += &format!("{p:>w$}");
     }
     s += &format!(
         "{:>22}{:>22}{:>10}\n",
@@ -280,12 +295,12 @@ fn table(results: &[CellResult], answer: &serde_json::Value, max_abandon: f64) -
         }
     };
     for c in results {
-        for p in &params {
+        for (p, w) in params.iter().zip(&width) {
             let v = match &c.params[p] {
                 serde_json::Value::String(x) => x.clone(),
                 v => v.to_string(),
             };
-            s += &format!("{v:>24}");
+            s += &format!("{v:>w$}");
         }
         let mark = if serde_json::Value::Object(c.params.clone()) == best {
             "  <- recommended"
@@ -296,7 +311,7 @@ fn table(results: &[CellResult], answer: &serde_json::Value, max_abandon: f64) -
             "{:>22}{:>22}{:>10}{mark}\n",
             fmt(c, "abandon_rate"),
             fmt(c, "utilisation"),
-            c.overall["placed"]
+            format!("{:.0}", c.overall["placed"].as_f64().unwrap_or(0.0))
         );
     }
     if best.is_null() {

@@ -42,6 +42,24 @@
 //! - `progressive`: `n = idle − R − W`.
 //! - `ratio`: every `tick_s`, `n = floor(r · idle) − R` (the reference model dialer-ref v1).
 //! - `poisson`: open loop; calls arrive as a Poisson process of the given rate.
+//!
+//! # The adaptive pacer (VICIdial's adaptive dial level)
+//!
+//! After VICIdial's `AST_VDadapt.pl` (`../shared/reference/pacing-anchors.md`). Decisions every
+//! second: `n = round(level · A) − in_progress`, with `A` the available agents and
+//! `in_progress` every call of the task (ringing, waiting, talking). The level starts at 1.0.
+//!
+//! - Every second the pacer samples `D = idle − waiting` and `A`; it keeps the last 20 samples.
+//! - Every 60 s it recomputes its drop statistics: calls that ended ringing and 2-second-rule
+//!   drops in the last minute, and drops ÷ live answers since the start.
+//! - Every 15 s (with agents logged in and numbers left): `m = (D̄ + diff_target) / Ā`, scaled
+//!   by the intensity `i = intensity / 100` (`m·(1 + i)` when `m ≥ 0`, `m·|i − 1|` when
+//!   `m < 0`), then `level ← clamp(level · (1 + m), 1, max_level)`.
+//!   Then the drop brakes: more than 20 calls in the last minute with over half dropped halves
+//!   the level; more than 50 live answers since the start with the drop rate above the target
+//!   applies the variant: `hard_limit` sets the level to 1.0, `average` halves it, `tapered`
+//!   multiplies it by `min(1, (stop − now) / 1000)` with the times as HHMM numbers (stop = the
+//!   end of the run; 1.0 after the stop time, as VICIdial does).
 
 use crate::request::CreateTask;
 use crate::scenario::PacerSpec;
@@ -69,6 +87,8 @@ pub struct PaceInput {
     pub in_progress: u32,
     /// Whether the task is in warm-up.
     pub warming_up: bool,
+    /// Agents logged in to the task and not on break.
+    pub available: u32,
 }
 
 /// Measurements the engine feeds back to pacers.
@@ -361,8 +381,216 @@ impl Pacer for Poisson {
     }
 }
 
+/// What the adaptive pacer does when the drop rate since the start exceeds its target.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AdaptiveVariant {
+    /// Level back to 1.0.
+    HardLimit,
+    /// Level halved.
+    #[default]
+    Average,
+    /// Level tapered by the time left before the stop time.
+    Tapered,
+}
+
+/// VICIdial-style adaptive dial level (see the module docs).
+#[derive(Debug, Clone)]
+pub struct Adaptive {
+    level: f64,
+    target: f64,
+    max_level: f64,
+    intensity: f64,
+    diff_target: f64,
+    variant: AdaptiveVariant,
+    /// Time of day of the run's start and its stop, minutes since midnight.
+    start_min: f64,
+    stop_hhmm: f64,
+    samples: [(f64, f64); 20],
+    n_samples: usize,
+    seconds: u64,
+    minute_calls: u64,
+    minute_drops: u64,
+    last_minute: (u64, u64),
+    answered_total: u64,
+    drops_total: u64,
+    rate_total: Option<f64>,
+}
+
+impl Adaptive {
+    /// An adaptive pacer aiming at `target` (a fraction), for a run starting at `start_min`
+    /// minutes after midnight and stopping at `stop_min`.
+    pub fn new(
+        target: f64,
+        max_level: f64,
+        intensity: f64,
+        diff_target: f64,
+        variant: AdaptiveVariant,
+        start_min: f64,
+        stop_min: f64,
+    ) -> Adaptive {
+        Adaptive {
+            level: 1.0,
+            target,
+            max_level: max_level.max(1.0),
+            intensity: intensity / 100.0,
+            diff_target,
+            variant,
+            start_min,
+            stop_hhmm: hhmm(stop_min),
+            samples: [(0.0, 0.0); 20],
+            n_samples: 0,
+            seconds: 0,
+            minute_calls: 0,
+            minute_drops: 0,
+            last_minute: (0, 0),
+            answered_total: 0,
+            drops_total: 0,
+            rate_total: None,
+        }
+    }
+
+    /// The current dial level.
+    pub fn level(&self) -> f64 {
+        self.level
+    }
+
+    fn update_level(&mut self, now_ms: u64) {
+        let k = self.n_samples.min(self.samples.len());
+        if k == 0 {
+            return;
+        }
+        let (d, a) = self.samples[..k]
+            .iter()
+            .fold((0.0, 0.0), |(d, a), &(x, y)| (d + x, a + y));
+        let (d, a) = (d / k as f64, a / k as f64);
+        if a <= 0.0 {
+            return;
+        }
+        let mut m = (d + self.diff_target) / a;
+        m *= if m >= 0.0 {
+            1.0 + self.intensity
+        } else {
+            (self.intensity - 1.0).abs()
+        };
+        self.level = (self.level * (1.0 + m)).clamp(1.0, self.max_level);
+        let (calls, drops) = self.last_minute;
+        if calls > 20 && drops * 2 > calls {
+            self.level = (self.level / 2.0).max(1.0);
+        }
+        if self.answered_total > 50 && self.rate_total.is_some_and(|r| r > self.target) {
+            self.level = match self.variant {
+                AdaptiveVariant::HardLimit => 1.0,
+                AdaptiveVariant::Average => self.level / 2.0,
+                AdaptiveVariant::Tapered => {
+                    let now_hhmm = hhmm(self.start_min + now_ms as f64 / 60_000.0);
+                    let left = self.stop_hhmm - now_hhmm;
+                    if left <= 0.0 {
+                        1.0
+                    } else {
+                        self.level * (left / 1000.0).min(1.0)
+                    }
+                }
+            }
+            .max(1.0);
+        }
+    }
+}
+
+/// Minutes since midnight as VICIdial's HHMM number (e.g. 17:30 → 1730), wrapping at 24 h.
+fn hhmm(minutes: f64) -> f64 {
+    let m = minutes.rem_euclid(1440.0).floor();
+    (m / 60.0).floor() * 100.0 + m % 60.0
+}
+
+impl Pacer for Adaptive {
+    fn decide(&mut self, x: &PaceInput) -> u32 {
+        let i = self.n_samples % self.samples.len();
+        self.samples[i] = (
+            f64::from(x.idle) - f64::from(x.waiting),
+            f64::from(x.available),
+        );
+        self.n_samples += 1;
+        self.seconds += 1;
+        if self.seconds.is_multiple_of(60) {
+            self.last_minute = (self.minute_calls, self.minute_drops);
+            self.minute_calls = 0;
+            self.minute_drops = 0;
+            if self.answered_total > 0 {
+                self.rate_total = Some(self.drops_total as f64 / self.answered_total as f64);
+            }
+        }
+        if self.seconds.is_multiple_of(15) && x.available > 0 {
+            self.update_level(x.now_ms);
+        }
+        let want = (self.level * f64::from(x.available)).round() as u32;
+        want.saturating_sub(x.in_progress)
+    }
+
+    fn tick_ms(&self) -> u64 {
+        1000
+    }
+
+    fn feedback(&mut self, f: Feedback) {
+        match f {
+            Feedback::AttemptEnded { .. } => self.minute_calls += 1,
+            Feedback::TwoSecondRule { abandoned } => {
+                self.answered_total += 1;
+                if abandoned {
+                    self.drops_total += 1;
+                    self.minute_drops += 1;
+                }
+            }
+            Feedback::TalkEnded { .. } => {}
+        }
+    }
+
+    fn restarted(&mut self, _warm: bool) {
+        self.n_samples = 0;
+    }
+}
+
+/// The clairvoyant bound: the engine itself plans its calls from the pre-drawn outcomes (see
+/// `world::engine`); as a pacer it never dials on its own.
+#[derive(Debug, Clone, Default)]
+pub struct Clairvoyant;
+
+impl Pacer for Clairvoyant {
+    fn decide(&mut self, _x: &PaceInput) -> u32 {
+        0
+    }
+    fn tick_ms(&self) -> u64 {
+        1000
+    }
+}
+
+/// When the run happens, for pacers that read the clock (adaptive's tapered variant).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunClock {
+    /// Start, minutes after midnight.
+    pub start_min: f64,
+    /// Stop, minutes after midnight of the start day (may exceed 1440).
+    pub stop_min: f64,
+}
+
 /// Build the pacer a task asks for.
-pub fn build(spec: &PacerSpec, task: &CreateTask, prompt_s: f64, seed: u64) -> Box<dyn Pacer> {
+pub fn build(
+    spec: &PacerSpec,
+    task: &CreateTask,
+    prompt_s: f64,
+    seed: u64,
+    clock: RunClock,
+) -> Box<dyn Pacer> {
     match spec {
         PacerSpec::Platform => Box::new(PlatformPacer::new(task, prompt_s)),
         PacerSpec::Progressive => Box::new(Progressive),
@@ -374,6 +602,26 @@ pub fn build(spec: &PacerSpec, task: &CreateTask, prompt_s: f64, seed: u64) -> B
             tick_ms: crate::sim::ms(*tick_s).max(1),
         }),
         PacerSpec::Poisson { calls_per_s } => Box::new(Poisson::new(*calls_per_s, seed)),
+        PacerSpec::Adaptive {
+            variant,
+            drop_target_pct,
+            max_level,
+            intensity,
+            diff_target,
+        } => Box::new(Adaptive::new(
+            drop_target_pct.unwrap_or(if task.quotiety.fraction() > 0.0 {
+                task.quotiety.fraction() * 100.0
+            } else {
+                3.0
+            }) / 100.0,
+            *max_level,
+            *intensity,
+            *diff_target,
+            *variant,
+            clock.start_min,
+            clock.stop_min,
+        )),
+        PacerSpec::Clairvoyant => Box::new(Clairvoyant),
     }
 }
 
@@ -404,6 +652,79 @@ mod tests {
             0,
             "no agent to fill: no dial"
         );
+    }
+
+    #[test]
+    fn hhmm_numbers() {
+        assert_eq!(hhmm(17.0 * 60.0 + 30.0), 1730.0);
+        assert_eq!(hhmm(1440.0 + 65.0), 105.0);
+    }
+
+    fn adaptive(variant: AdaptiveVariant) -> Adaptive {
+        Adaptive::new(0.03, 3.0, 0.0, 0.0, variant, 9.0 * 60.0, 17.0 * 60.0)
+    }
+
+    fn tick(p: &mut Adaptive, idle: u32, waiting: u32, now_s: u64) -> u32 {
+        p.decide(&PaceInput {
+            now_ms: now_s * 1000,
+            idle,
+            waiting,
+            available: 10,
+            in_progress: 10 - idle,
+            ..PaceInput::default()
+        })
+    }
+
+    #[test]
+    fn adaptive_level_rises_with_idle_agents_and_is_capped() {
+        let mut p = adaptive(AdaptiveVariant::Average);
+        for s in 1..=14 {
+            tick(&mut p, 5, 0, s);
+        }
+        assert_eq!(p.level(), 1.0, "no update before 15 s");
+        tick(&mut p, 5, 0, 15);
+        // D̄ = 5, Ā = 10: m = 0.5, level 1.5.
+        assert!((p.level() - 1.5).abs() < 1e-12, "{}", p.level());
+        for s in 16..=600 {
+            tick(&mut p, 5, 0, s);
+        }
+        assert_eq!(p.level(), 3.0, "clamped at max_level");
+        // Waiting customers and no idle agents lower it.
+        for s in 601..=700 {
+            tick(&mut p, 0, 5, s);
+        }
+        assert_eq!(p.level(), 1.0);
+    }
+
+    #[test]
+    fn adaptive_variants_brake_on_the_drop_rate() {
+        let run = |variant| {
+            let mut p = adaptive(variant);
+            for _ in 0..100 {
+                p.feedback(Feedback::TwoSecondRule { abandoned: false });
+            }
+            for _ in 0..10 {
+                p.feedback(Feedback::TwoSecondRule { abandoned: true });
+            }
+            // Idle agents push the level up; the 60 s statistics then see 9 % drops.
+            for s in 1..=75 {
+                tick(&mut p, 5, 0, s);
+            }
+            p.level()
+        };
+        let free = {
+            let mut p = adaptive(AdaptiveVariant::Average);
+            for s in 1..=75 {
+                tick(&mut p, 5, 0, s);
+            }
+            p.level()
+        };
+        assert_eq!(run(AdaptiveVariant::HardLimit), 1.0);
+        assert!(run(AdaptiveVariant::Average) < free);
+        // Tapered at 09:01 against a 17:00 stop: 1700 − 901 = 799 HHMM units left, so the
+        // level is scaled by 0.799 (VICIdial's arithmetic on HHMM numbers, not minutes).
+        let tapered = run(AdaptiveVariant::Tapered);
+        assert!((tapered - free * 0.799).abs() < 1e-9, "{tapered} vs {free}");
     }
 
     #[test]

@@ -47,19 +47,59 @@ const UNREACHABLE_MS: u64 = 5000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Ev {
-    Tick { task: u16 },
-    Arrival { task: u16 },
-    RingEnd { call: u32, epoch: u32 },
-    PromptEnd { call: u32, epoch: u32 },
-    TwoSeconds { call: u32, epoch: u32 },
-    Patience { call: u32, epoch: u32 },
-    AgentAnswer { call: u32, epoch: u32 },
-    AgentTimeout { call: u32, epoch: u32 },
-    TalkEnd { call: u32, epoch: u32 },
-    IvrEnd { call: u32, epoch: u32 },
-    WrapEnd { agent: u32, epoch: u32 },
-    BreakStart { agent: u32 },
-    BreakEnd { agent: u32 },
+    Tick {
+        task: u16,
+    },
+    Arrival {
+        task: u16,
+    },
+    RingEnd {
+        call: u32,
+        epoch: u32,
+    },
+    PromptEnd {
+        call: u32,
+        epoch: u32,
+    },
+    TwoSeconds {
+        call: u32,
+        epoch: u32,
+    },
+    Patience {
+        call: u32,
+        epoch: u32,
+    },
+    AgentAnswer {
+        call: u32,
+        epoch: u32,
+    },
+    AgentTimeout {
+        call: u32,
+        epoch: u32,
+    },
+    TalkEnd {
+        call: u32,
+        epoch: u32,
+    },
+    IvrEnd {
+        call: u32,
+        epoch: u32,
+    },
+    WrapEnd {
+        agent: u32,
+        epoch: u32,
+    },
+    BreakStart {
+        agent: u32,
+    },
+    BreakEnd {
+        agent: u32,
+    },
+    /// A call the clairvoyant pacer planned is dialled now.
+    Dial {
+        call: u32,
+        epoch: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +113,8 @@ enum Fate {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CallState {
+    /// Drawn and timed by the clairvoyant pacer, not dialled yet.
+    Planned,
     Ringing,
     Prompt,
     Waiting,
@@ -173,6 +215,13 @@ struct TaskRun {
     last_line_change: u64,
     pauses: Vec<PauseRecord>,
     pacer_name: String,
+    /// The clairvoyant pacer plans this task's calls.
+    clairvoyant: bool,
+    /// Planned calls not dialled yet.
+    planned: u32,
+    /// Planned customers with no agent to meet (an agent went on break): the next plans are
+    /// skipped to even it out.
+    surplus: u32,
 }
 
 /// A pause of a task and its cause.
@@ -348,8 +397,15 @@ impl<'a> Engine<'a> {
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(0);
             let type2_fill = req.task_type == TaskType::Automatic && spec == PacerSpec::Platform;
+            let start_min = f64::from(self.sc.start.time().hour()) * 60.0
+                + f64::from(self.sc.start.time().minute());
+            let clock = pacing::RunClock {
+                start_min,
+                stop_min: start_min + self.end as f64 / 60_000.0,
+            };
             let pacer: Box<dyn Pacer> =
-                pacing::build(&spec, req, prompt_s, mix(self.seed ^ i as u64));
+                pacing::build(&spec, req, prompt_s, mix(self.seed ^ i as u64), clock);
+            let clairvoyant = spec == PacerSpec::Clairvoyant;
             let warm_ms = u64::from(req.warm_up_s) * 1000;
             self.tasks.push(TaskRun {
                 idx: i as u16,
@@ -398,6 +454,9 @@ impl<'a> Engine<'a> {
                 last_line_change: 0,
                 pauses: Vec::new(),
                 pacer_name: pacer_name(spec.clone()),
+                clairvoyant,
+                planned: 0,
+                surplus: 0,
             });
             let r = self.platform.start_task(
                 platform_id,
@@ -446,6 +505,12 @@ impl<'a> Engine<'a> {
                 self.q.push(SimTime(gap), Ev::Arrival { task: i as u16 });
             }
             self.q.push(SimTime(0), Ev::Tick { task: i as u16 });
+            if t.clairvoyant {
+                let idle = t.idle.len() + t.idle_pool.len();
+                for _ in 0..idle {
+                    self.plan(i, 0);
+                }
+            }
         }
     }
 
@@ -508,6 +573,7 @@ impl<'a> Engine<'a> {
             }
             Ev::BreakStart { agent } => self.break_start(agent),
             Ev::BreakEnd { agent } => self.break_end(agent),
+            Ev::Dial { call, epoch } if self.live(call, epoch) => self.dial_planned(call),
             _ => {} // a cancelled timer
         }
     }
@@ -649,6 +715,7 @@ impl<'a> Engine<'a> {
             ringing: t.ringing,
             in_progress: t.in_progress,
             warming_up: self.now < t.warm_until,
+            available: t.available,
         }
     }
 
@@ -689,6 +756,14 @@ impl<'a> Engine<'a> {
     }
 
     fn place(&mut self, ti: usize) {
+        let call = self.draw(ti);
+        let id = self.alloc(call);
+        self.launch(ti, id);
+    }
+
+    /// The next number of the task and its pre-drawn fate: from the number's own stream, so
+    /// every pacer meets the same customer behind the same number.
+    fn draw(&mut self, ti: usize) -> Call {
         let sc = self.sc;
         let c = &sc.file.customers;
         let t = &mut self.tasks[ti];
@@ -733,7 +808,7 @@ impl<'a> Engine<'a> {
         } else {
             (Fate::NoAnswer, t.customer_timeout_ms)
         };
-        let call = Call {
+        Call {
             task: t.idx,
             epoch: 0,
             state: CallState::Ringing,
@@ -746,8 +821,11 @@ impl<'a> Engine<'a> {
             ivr_ms: ivr,
             decided_2s: false,
             overflowed: false,
-        };
-        let id = match self.free_calls.pop() {
+        }
+    }
+
+    fn alloc(&mut self, call: Call) -> u32 {
+        match self.free_calls.pop() {
             Some(id) => {
                 let epoch = self.calls[id as usize].epoch.wrapping_add(1);
                 self.calls[id as usize] = Call { epoch, ..call };
@@ -757,7 +835,14 @@ impl<'a> Engine<'a> {
                 self.calls.push(call);
                 (self.calls.len() - 1) as u32
             }
-        };
+        }
+    }
+
+    /// Dial an allocated call now.
+    fn launch(&mut self, ti: usize, id: u32) {
+        self.calls[id as usize].state = CallState::Ringing;
+        let ring_ms = self.calls[id as usize].ring_ms;
+        let t = &mut self.tasks[ti];
         t.counts.placed += 1;
         t.ringing += 1;
         self.lines(ti, 1);
@@ -765,6 +850,53 @@ impl<'a> Engine<'a> {
         let epoch = self.calls[id as usize].epoch;
         self.q
             .push(SimTime(self.now + ring_ms), Ev::RingEnd { call: id, epoch });
+    }
+
+    /// Clairvoyant planning: an agent will be free at `free_at`; pass over the numbers that will
+    /// not answer and time the next one that will so that its customer (after the ring and the
+    /// prompt) arrives exactly then.
+    fn plan(&mut self, ti: usize, free_at: u64) {
+        if self.tasks[ti].surplus > 0 {
+            self.tasks[ti].surplus -= 1;
+            return;
+        }
+        let call = loop {
+            if self.tasks[ti].next_number >= self.tasks[ti].numbers {
+                return;
+            }
+            let call = self.draw(ti);
+            if call.fate == Fate::Answer {
+                break call;
+            }
+            let t = &mut self.tasks[ti];
+            t.counts.skipped += 1;
+            t.done_numbers += 1;
+            if t.done_numbers == t.numbers && t.finished_at.is_none() {
+                t.finished_at = Some(self.now);
+            }
+        };
+        let lead = call.ring_ms + self.tasks[ti].prompt_ms;
+        let at = free_at.saturating_sub(lead).max(self.now);
+        let id = self.alloc(Call {
+            state: CallState::Planned,
+            ..call
+        });
+        self.tasks[ti].planned += 1;
+        let epoch = self.calls[id as usize].epoch;
+        self.q.push(SimTime(at), Ev::Dial { call: id, epoch });
+    }
+
+    fn dial_planned(&mut self, call: u32) {
+        let ti = usize::from(self.calls[call as usize].task);
+        if self.tasks[ti].running && self.can_dial(ti) > 0 {
+            self.tasks[ti].planned -= 1;
+            self.launch(ti, call);
+        } else {
+            // Paused or out of lines: try again in a second.
+            let epoch = self.calls[call as usize].epoch;
+            self.q
+                .push(SimTime(self.now + 1000), Ev::Dial { call, epoch });
+        }
     }
 
     fn ring_end(&mut self, call: u32) {
@@ -918,6 +1050,9 @@ impl<'a> Engine<'a> {
             self.tasks[ti].counts.dropped += 1;
             self.leave_waiting(call);
             self.end_call(call);
+            if self.tasks[ti].clairvoyant {
+                self.plan(ti, self.now);
+            }
         }
     }
 
@@ -931,6 +1066,9 @@ impl<'a> Engine<'a> {
         self.tasks[ti].counts.hung_up += 1;
         self.leave_waiting(call);
         self.end_call(call);
+        if self.tasks[ti].clairvoyant {
+            self.plan(ti, self.now);
+        }
     }
 
     /// A waiting customer leaves (hung up or dropped): free a ringing agent.
@@ -965,6 +1103,10 @@ impl<'a> Engine<'a> {
         }
         self.set_agent(a, AgentState::Talking);
         self.calls[call as usize].state = CallState::Talking;
+        if self.tasks[ti].clairvoyant {
+            let wrap = self.wrap_draw(a, ti);
+            self.plan(ti, self.now + c.talk_ms + wrap);
+        }
         self.q.push(
             SimTime(self.now + c.talk_ms),
             Ev::TalkEnd {
@@ -1002,16 +1144,9 @@ impl<'a> Engine<'a> {
             .pacer
             .feedback(Feedback::TalkEnded { talk_ms: c.talk_ms });
         self.end_call(call);
-        let beh = &self.sc.file.enterprise.agent_behaviour;
+        let wrap = self.wrap_draw(a, ti);
         let ag = &mut self.agents[a as usize];
         ag.last_call_end = self.now;
-        let mut rng = stream(
-            self.seed,
-            Stream::Agent,
-            u64::from(a),
-            ag.served | (1 << 63),
-        );
-        let wrap = ms(beh.wrapup_s.sample(&mut rng)).min(self.tasks[ti].wrapup_cap_ms);
         ag.epoch += 1;
         let epoch = ag.epoch;
         ag.wrap_end = self.now + wrap;
@@ -1021,6 +1156,15 @@ impl<'a> Engine<'a> {
         t.wrap_end_sum += self.now + wrap;
         self.q
             .push(SimTime(self.now + wrap), Ev::WrapEnd { agent: a, epoch });
+    }
+
+    /// The wrap-up after the agent's current call: from the agent's stream, keyed by the call's
+    /// position in the agent's day, so it can be known ahead (clairvoyant) and drawn again.
+    fn wrap_draw(&self, a: u32, ti: usize) -> u64 {
+        let beh = &self.sc.file.enterprise.agent_behaviour;
+        let served = self.agents[a as usize].served;
+        let mut rng = stream(self.seed, Stream::Agent, u64::from(a), served | (1 << 63));
+        ms(beh.wrapup_s.sample(&mut rng)).min(self.tasks[ti].wrapup_cap_ms)
     }
 
     fn wrap_end(&mut self, a: u32) {
@@ -1048,7 +1192,7 @@ impl<'a> Engine<'a> {
 
     fn maybe_finish(&mut self, ti: usize) {
         let t = &self.tasks[ti];
-        if t.running && t.next_number == t.numbers && t.in_progress == 0 {
+        if t.running && t.next_number == t.numbers && t.in_progress == 0 && t.planned == 0 {
             let id = t.platform_id;
             let auto_complete = self.sc.tasks[ti].request.auto_complete;
             let at = self.at();
@@ -1121,6 +1265,9 @@ impl<'a> Engine<'a> {
         ag.on_break = true;
         let ti = usize::from(ag.task);
         self.tasks[ti].available -= 1;
+        if self.tasks[ti].clairvoyant {
+            self.tasks[ti].surplus += 1;
+        }
         if self.agents[a as usize].state == AgentState::Idle {
             self.leave_idle(a);
             self.set_agent(a, AgentState::Break);
@@ -1139,6 +1286,9 @@ impl<'a> Engine<'a> {
         ag.break_pending = false;
         let ti = usize::from(ag.task);
         self.tasks[ti].available += 1;
+        if self.tasks[ti].clairvoyant {
+            self.plan(ti, self.now);
+        }
         if self.agents[a as usize].state == AgentState::Break {
             self.enter_idle(a);
             self.dispatch(ti);
@@ -1159,6 +1309,7 @@ impl<'a> Engine<'a> {
         for c in self.calls.iter().filter(|c| c.state != CallState::Done) {
             let t = &mut self.tasks[usize::from(c.task)];
             match c.state {
+                CallState::Planned => {}
                 CallState::Ringing => t.counts.ringing_at_end += 1,
                 CallState::Prompt
                 | CallState::Waiting
@@ -1228,6 +1379,12 @@ pub fn pacer_name(p: PacerSpec) -> String {
         PacerSpec::Progressive => "progressive".into(),
         PacerSpec::Ratio { per_idle_agent, .. } => format!("ratio({per_idle_agent})"),
         PacerSpec::Poisson { calls_per_s } => format!("poisson({calls_per_s}/s)"),
+        PacerSpec::Adaptive { variant, .. } => match variant {
+            pacing::AdaptiveVariant::HardLimit => "adaptive(hard_limit)".into(),
+            pacing::AdaptiveVariant::Average => "adaptive(average)".into(),
+            pacing::AdaptiveVariant::Tapered => "adaptive(tapered)".into(),
+        },
+        PacerSpec::Clairvoyant => "clairvoyant".into(),
     }
 }
 

@@ -4,6 +4,7 @@
 mod api_page;
 mod cli;
 mod engine_pacing;
+mod pacer_comparison;
 mod platform_store;
 mod request_props;
 mod request_rules;

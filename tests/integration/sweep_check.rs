@@ -164,12 +164,7 @@ fn an_invalid_cell_is_refused_before_anything_runs() {
     let dir = temp("sweep-invalid");
     let sc = short_scenario(&dir, serde_json::json!({}));
     let out = dialsim()
-        .args([
-            "sweep",
-            sc.to_str().expect("utf-8"),
-            "--set",
-            "Wrapup=30,0",
-        ])
+        .args(["sweep", sc.to_str().expect("utf-8"), "--set", "Wrapup=30,0"])
         .assert()
         .code(2)
         .get_output()

@@ -1,0 +1,81 @@
+//! The pacers side by side on the same customers: the clairvoyant bound beats every real pacer,
+//! and the adaptive pacer's drop brakes do what VICIdial's variants do.
+
+use dialsim::scenario::{self, PacerSpec, Scenario};
+use serde_json::Value;
+use std::path::Path;
+
+fn mid_team() -> Scenario {
+    let path = "scenarios/mid-team-50.json";
+    let text = std::fs::read_to_string(path).expect("scenario present");
+    let mut v: Value = serde_json::from_str(&text).expect("JSON");
+    v["duration_s"] = Value::from(4 * 3600);
+    let text = v.to_string();
+    scenario::parse(&text, path)
+        .and_then(|f| f.check(&text, Path::new(path)))
+        .expect("valid scenario")
+}
+
+fn run(sc: &Scenario, pacer: &str) -> Value {
+    let spec = PacerSpec::from_cli(pacer).expect("pacer");
+    dialsim::simulate(sc, sc.file.seed, 1, Some(&spec))["overall"].clone()
+}
+
+fn f(o: &Value, k: &str) -> f64 {
+    o[k].as_f64().unwrap_or_else(|| panic!("{k} missing"))
+}
+
+#[test]
+fn clairvoyant_bounds_every_real_pacer() {
+    let sc = mid_team();
+    let bound = run(&sc, "clairvoyant");
+    // It dials only the numbers that answer.
+    assert_eq!(
+        f(&bound, "placed"),
+        f(&bound, "answered") + f(&bound, "ringing_at_end")
+    );
+    assert!(f(&bound, "skipped") > 0.0);
+    for pacer in [
+        "platform",
+        "progressive",
+        "adaptive",
+        r#"{"ratio":{"per_idle_agent":3}}"#,
+    ] {
+        let o = run(&sc, pacer);
+        assert!(
+            f(&bound, "utilisation") > f(&o, "utilisation"),
+            "{pacer} beat the bound on utilisation"
+        );
+    }
+    // Only customers whose patience is shorter than the agent's answer delay are lost.
+    assert!(f(&bound, "abandon_rate") < 0.005, "{bound}");
+    assert!(f(&bound, "utilisation") > 0.99, "{bound}");
+}
+
+#[test]
+fn adaptive_brakes_lower_the_drop_rate() {
+    let sc = mid_team();
+    let free = run(&sc, r#"{"adaptive":{"drop_target_pct":100}}"#);
+    let hard = run(
+        &sc,
+        r#"{"adaptive":{"variant":"hard_limit","drop_target_pct":1}}"#,
+    );
+    assert!(
+        f(&hard, "abandon_rate") < f(&free, "abandon_rate"),
+        "hard limit {hard} vs no brake {free}"
+    );
+    assert!(f(&hard, "utilisation") < f(&free, "utilisation"));
+    // Level 1.0 is one line per available agent: never more calls than agents, so with the
+    // level held at 1 the pacer cannot drop more than a progressive dialer does by much.
+    let one = run(&sc, r#"{"adaptive":{"max_level":1}}"#);
+    assert!(f(&one, "abandon_rate") < 0.005, "{one}");
+}
+
+#[test]
+fn bad_pacer_settings_are_refused_with_the_field() {
+    let e = PacerSpec::from_cli(r#"{"adaptive":{"max_level":0.5}}"#).expect_err("invalid");
+    assert!(e.contains("max_level") && e.contains("0.5"), "{e}");
+    let e = PacerSpec::from_cli(r#"{"ratio":{"per_idle_agent":0}}"#).expect_err("invalid");
+    assert!(e.contains("per_idle_agent"), "{e}");
+    assert!(PacerSpec::from_cli("clever").is_err());
+}
