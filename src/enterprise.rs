@@ -115,12 +115,35 @@ pub struct Enterprise {
     pub templates: Vec<TaskTemplate>,
     /// The enterprise setting that sends a call to the IVR when the agent does not answer.
     pub overflow_on_agent_no_answer: bool,
+    /// Agent number → position in `agents`, built by [`Enterprise::index_agents`] (lookups fall
+    /// back to a scan while it is empty).
+    pub agent_index: std::collections::HashMap<String, u32>,
 }
 
 impl Enterprise {
+    /// Build the agent index, so that looking agents up costs O(1) on large floors.
+    pub fn index_agents(&mut self) {
+        self.agent_index = self
+            .agents
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.cno.clone(), i as u32))
+            .collect();
+    }
+    /// The position of agent `cno` in `agents`.
+    pub fn agent_position(&self, cno: &str) -> Option<u32> {
+        if self.agent_index.is_empty() {
+            self.agents
+                .iter()
+                .position(|a| a.cno == cno)
+                .map(|i| i as u32)
+        } else {
+            self.agent_index.get(cno).copied()
+        }
+    }
     /// Is `cno` an agent of the enterprise?
     pub fn has_agent(&self, cno: &str) -> bool {
-        self.agents.iter().any(|a| a.cno == cno)
+        self.agent_position(cno).is_some()
     }
     /// The group with this number.
     pub fn group(&self, id: &str) -> Option<&AgentGroup> {

@@ -39,6 +39,7 @@ pub mod scenario;
 pub mod sim;
 pub mod stats;
 pub mod sweep;
+pub mod theory;
 pub mod world;
 
 /// The report JSON of replication `r` of a scenario: replication 0 uses `seed` itself,

@@ -133,6 +133,8 @@ pub struct Bucket {
     pub connected: u64,
     /// 2-second-rule abandons decided in it.
     pub abandoned: u64,
+    /// Customers who hung up while waiting, in it.
+    pub hung_up: u64,
     /// Agent time in it.
     pub agents: StateTimes,
     /// Sum over the bucket of calls in progress × ms (for mean lines in use).

@@ -170,7 +170,9 @@ pub fn run_json(sc: &Scenario, r: &RunResult) -> Value {
                 "answered": b.answered,
                 "connected": b.connected,
                 "abandoned": b.abandoned,
+                "hung_up": b.hung_up,
                 "utilisation": round6(ratio(b.agents.busy(), b.agents.available())),
+                "occupancy": round6(ratio(b.agents.talking, b.agents.available())),
                 "mean_lines": round6(b.line_ms as f64 / span as f64),
             })
         })

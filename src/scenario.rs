@@ -200,6 +200,11 @@ pub struct CustomerSpec {
     /// Talk time; `null` uses the agents' talk time.
     #[serde(default)]
     pub talk_s: Option<Dist>,
+    /// Whether a customer who would answer after CustomerTimeout still answers (default
+    /// false: the platform stops ringing at CustomerTimeout and the call is a no-answer). The
+    /// reference model dialer-ref v1 does not truncate answers.
+    #[serde(default)]
+    pub answers_after_timeout: bool,
 }
 
 /// A task's numbers.
@@ -650,7 +655,7 @@ impl ScenarioFile {
         if self.tasks.is_empty() {
             bad("tasks".into(), "a scenario needs at least one task".into());
         }
-        let enterprise = Enterprise {
+        let mut enterprise = Enterprise {
             id: self.enterprise.id,
             agents,
             agent_groups: self.enterprise.agent_groups.clone(),
@@ -659,7 +664,9 @@ impl ScenarioFile {
             time_conditions: self.enterprise.time_conditions.clone(),
             templates: self.enterprise.templates.clone(),
             overflow_on_agent_no_answer: self.enterprise.overflow_on_agent_no_answer,
+            agent_index: Default::default(),
         };
+        enterprise.index_agents();
         for (gi, g) in enterprise.agent_groups.iter().enumerate() {
             for cno in &g.cnos {
                 if !enterprise.has_agent(cno) {
@@ -737,8 +744,7 @@ impl ScenarioFile {
                     Vec::new()
                 } else {
                     cnos.iter()
-                        .filter_map(|c| enterprise.agents.iter().position(|a| &a.cno == c))
-                        .map(|i| i as u32)
+                        .filter_map(|c| enterprise.agent_position(c))
                         .collect()
                 };
                 tasks.push(Task {

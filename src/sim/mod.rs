@@ -9,7 +9,6 @@
 pub mod rng;
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// Simulated time in milliseconds since the scenario start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -33,37 +32,69 @@ impl SimTime {
 /// Seconds to whole milliseconds (negative or NaN become 0).
 pub fn ms(s: f64) -> u64 {
     if s.is_finite() && s > 0.0 {
-        (s * 1000.0).round() as u64
+        // Round half up (s > 0): the same as `round` without the libm call.
+        (s * 1000.0 + 0.5) as u64
     } else {
         0
     }
 }
 
 /// A min-queue of `(time, E)` with FIFO order among equal times.
+///
+/// Entries are ordered by one `u128` key alone, `time << 64 | sequence` (the sequence
+/// number of the push: FIFO among equal times); the payload never takes part, so a
+/// comparison is one integer compare.
 #[derive(Debug)]
-pub struct EventQueue<E: Ord> {
-    heap: BinaryHeap<Reverse<(SimTime, u64, E)>>,
+pub struct EventQueue<E> {
+    heap: std::collections::BinaryHeap<Entry<E>>,
     seq: u64,
 }
 
-impl<E: Ord> Default for EventQueue<E> {
+#[derive(Debug)]
+struct Entry<E> {
+    key: Reverse<u128>,
+    event: E,
+}
+
+impl<E> PartialEq for Entry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl<E> Eq for Entry<E> {}
+impl<E> PartialOrd for Entry<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<E> Ord for Entry<E> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            heap: BinaryHeap::new(),
+            heap: std::collections::BinaryHeap::new(),
             seq: 0,
         }
     }
 }
 
-impl<E: Ord> EventQueue<E> {
+impl<E> EventQueue<E> {
     /// Schedule `event` at `at`.
     pub fn push(&mut self, at: SimTime, event: E) {
         self.seq += 1;
-        self.heap.push(Reverse((at, self.seq, event)));
+        self.heap.push(Entry {
+            key: Reverse((u128::from(at.0) << 64) | u128::from(self.seq)),
+            event,
+        });
     }
     /// The earliest event (FIFO among equal times).
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.heap.pop().map(|Reverse((t, _, e))| (t, e))
+        let e = self.heap.pop()?;
+        Some((SimTime((e.key.0 >> 64) as u64), e.event))
     }
     /// Events pending.
     pub fn len(&self) -> usize {

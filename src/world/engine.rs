@@ -39,6 +39,8 @@ use rand::RngExt;
 use std::collections::{BTreeSet, VecDeque};
 
 const NONE: u32 = u32::MAX;
+/// No time (a call not sure to be answered by its agent).
+const NONE_TIME: u64 = u64::MAX;
 /// The 2-second rule, ms.
 pub const TWO_SECONDS_MS: u64 = 2000;
 const INVALID_MS: u64 = 1000;
@@ -138,6 +140,8 @@ struct Call {
     ivr_ms: u64,
     decided_2s: bool,
     overflowed: bool,
+    /// When its agent will answer, if that is certain (`NONE_TIME` otherwise).
+    sure_at: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,6 +308,22 @@ pub struct RunResult {
     pub buckets: Vec<Bucket>,
     /// Events processed.
     pub events: u64,
+    /// Little's-law ledgers, kept by two independent routes.
+    pub little: Little,
+}
+
+/// Little's law over the finite horizon, by two routes: the time integral of a count and the
+/// sum of each customer's (clipped) stay. The two must be equal in every run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Little {
+    /// ∫ (answered customers waiting for an agent) dt, ms².
+    pub queue_area: u64,
+    /// Σ over those customers of their time waiting (clipped at the end), ms.
+    pub queue_stays: u64,
+    /// Σ over agents of their talking time (agent state accounting), ms.
+    pub talk_area: u64,
+    /// Σ over connected calls of their talk (clipped at the end), ms.
+    pub talk_stays: u64,
 }
 
 struct Engine<'a> {
@@ -321,6 +341,9 @@ struct Engine<'a> {
     platform: Platform,
     events: u64,
     agent_dist_answer: f64,
+    little: Little,
+    waiting_all: u64,
+    waiting_since: u64,
 }
 
 /// Run a scenario once with `seed`, optionally forcing every task's pacer.
@@ -364,6 +387,9 @@ pub fn run(sc: &Scenario, seed: u64, pacer_override: Option<&PacerSpec>) -> RunR
         platform: Platform::new(sc.enterprise.clone()),
         events: 0,
         agent_dist_answer: sc.file.enterprise.agent_behaviour.answer_probability,
+        little: Little::default(),
+        waiting_all: 0,
+        waiting_since: 0,
     };
     e.setup(pacer_override);
     e.main_loop();
@@ -371,6 +397,13 @@ pub fn run(sc: &Scenario, seed: u64, pacer_override: Option<&PacerSpec>) -> RunR
 }
 
 impl<'a> Engine<'a> {
+    /// The number of answered customers waiting changes by `delta` now (Little's ledger).
+    fn queue_change(&mut self, delta: i64) {
+        self.little.queue_area += self.waiting_all * (self.now - self.waiting_since);
+        self.waiting_since = self.now;
+        self.waiting_all = (self.waiting_all as i64 + delta) as u64;
+    }
+
     fn at(&self) -> jiff::civil::DateTime {
         self.sc
             .start
@@ -484,12 +517,12 @@ impl<'a> Engine<'a> {
         }
         for b in &self.sc.file.enterprise.breaks {
             for cno in &b.cnos {
-                if let Some(a) = self.sc.enterprise.agents.iter().position(|x| &x.cno == cno) {
+                if let Some(a) = self.sc.enterprise.agent_position(cno) {
                     self.q
-                        .push(SimTime(ms(b.start_s)), Ev::BreakStart { agent: a as u32 });
+                        .push(SimTime(ms(b.start_s)), Ev::BreakStart { agent: a });
                     self.q.push(
                         SimTime(ms(b.start_s + b.duration_s)),
-                        Ev::BreakEnd { agent: a as u32 },
+                        Ev::BreakEnd { agent: a },
                     );
                 }
             }
@@ -771,22 +804,12 @@ impl<'a> Engine<'a> {
         t.next_number += 1;
         let entity = (u64::from(t.idx) << 40) | number;
         let mut rng = stream(self.seed, Stream::Number, entity, 0);
-        // Fixed draw order, whatever the fate, so streams stay aligned across runs.
+        // The number's own stream, always drawn in the same order: kind, answer, time to
+        // answer, patience, talk, IVR. Draws stop once the fate needs no more (a number that
+        // does not answer needs no patience), which changes no value that is drawn: nothing
+        // else reads this stream.
         let u_kind: f64 = rng.random();
         let u_answer: f64 = rng.random();
-        let tta = ms(c.time_to_answer_s.sample(&mut rng));
-        let patience_dist = if t.moh {
-            c.patience_moh_s.as_ref().unwrap_or(&c.patience_s)
-        } else {
-            &c.patience_s
-        };
-        let patience = ms(patience_dist.sample(&mut rng));
-        let talk_dist = c
-            .talk_s
-            .as_ref()
-            .unwrap_or(&sc.file.enterprise.agent_behaviour.talk_s);
-        let talk = ms(talk_dist.sample(&mut rng)).max(1);
-        let ivr = ms(t.ivr_duration.sample(&mut rng)).max(1);
         let hour = ((sc.start.time().hour() as u64 * 3600
             + sc.start.time().minute() as u64 * 60
             + self.now / 1000)
@@ -797,17 +820,34 @@ impl<'a> Engine<'a> {
             .as_ref()
             .and_then(|h| h.get(hour).copied())
             .unwrap_or(c.answer_probability);
+        let (mut tta, mut patience, mut talk, mut ivr) = (0, 0, 1, 1);
         let (fate, ring_ms) = if u_kind < c.invalid_probability {
             (Fate::Invalid, INVALID_MS)
         } else if u_kind < c.invalid_probability + c.unreachable_probability {
             (Fate::Unreachable, UNREACHABLE_MS)
         } else if u_kind < c.invalid_probability + c.unreachable_probability + c.busy_probability {
             (Fate::Busy, BUSY_MS)
-        } else if u_answer < p_answer && tta <= t.customer_timeout_ms {
+        } else if u_answer < p_answer && {
+            tta = ms(c.time_to_answer_s.sample(&mut rng));
+            tta <= t.customer_timeout_ms || c.answers_after_timeout
+        } {
+            let patience_dist = if t.moh {
+                c.patience_moh_s.as_ref().unwrap_or(&c.patience_s)
+            } else {
+                &c.patience_s
+            };
+            patience = ms(patience_dist.sample(&mut rng));
+            let talk_dist = c
+                .talk_s
+                .as_ref()
+                .unwrap_or(&sc.file.enterprise.agent_behaviour.talk_s);
+            talk = ms(talk_dist.sample(&mut rng)).max(1);
+            ivr = ms(t.ivr_duration.sample(&mut rng)).max(1);
             (Fate::Answer, tta)
         } else {
             (Fate::NoAnswer, t.customer_timeout_ms)
         };
+        let _ = tta;
         Call {
             task: t.idx,
             epoch: 0,
@@ -821,6 +861,7 @@ impl<'a> Engine<'a> {
             ivr_ms: ivr,
             decided_2s: false,
             overflowed: false,
+            sure_at: NONE_TIME,
         }
     }
 
@@ -956,13 +997,27 @@ impl<'a> Engine<'a> {
         let t = &mut self.tasks[ti];
         t.queue.push_back(call);
         t.waiting += 1;
-        self.q.push(
-            SimTime(self.now + TWO_SECONDS_MS),
-            Ev::TwoSeconds { call, epoch },
-        );
-        self.q
-            .push(SimTime(self.now + patience), Ev::Patience { call, epoch });
+        self.queue_change(1);
         self.dispatch(ti);
+        // The 2-second and patience timers, unless they are sure to find the customer already
+        // connected (an agent took the call at once and will answer before either runs out):
+        // most answered calls, so most timers are never scheduled at all.
+        let c = &self.calls[call as usize];
+        let sure_wait = match c.state {
+            CallState::Talking => Some(0),
+            CallState::AgentRinging if c.sure_at != NONE_TIME => Some(c.sure_at - self.now),
+            _ => None,
+        };
+        if sure_wait.is_none_or(|w| w > TWO_SECONDS_MS) {
+            self.q.push(
+                SimTime(self.now + TWO_SECONDS_MS),
+                Ev::TwoSeconds { call, epoch },
+            );
+        }
+        if sure_wait.is_none_or(|w| patience < w) {
+            self.q
+                .push(SimTime(self.now + patience), Ev::Patience { call, epoch });
+        }
     }
 
     /// Match waiting customers with idle agents, head of the queue first.
@@ -1005,11 +1060,18 @@ impl<'a> Engine<'a> {
             let c = &mut self.calls[call as usize];
             c.state = CallState::AgentRinging;
             c.agent = a;
+            c.sure_at = NONE_TIME;
             let epoch = c.epoch;
             let timeout = self.tasks[ti].agent_timeout_ms;
             if picks_up && delay < timeout {
-                self.q
-                    .push(SimTime(self.now + delay), Ev::AgentAnswer { call, epoch });
+                c.sure_at = self.now + delay;
+                if delay == 0 {
+                    // Answered at once: connect now rather than through the queue.
+                    self.agent_answer(call);
+                } else {
+                    self.q
+                        .push(SimTime(self.now + delay), Ev::AgentAnswer { call, epoch });
+                }
             } else {
                 self.q.push(
                     SimTime(self.now + timeout),
@@ -1064,6 +1126,7 @@ impl<'a> Engine<'a> {
         self.decide_2s(call, true);
         let ti = usize::from(c.task);
         self.tasks[ti].counts.hung_up += 1;
+        self.bucket(self.now).hung_up += 1;
         self.leave_waiting(call);
         self.end_call(call);
         if self.tasks[ti].clairvoyant {
@@ -1076,6 +1139,8 @@ impl<'a> Engine<'a> {
         let c = self.calls[call as usize];
         let ti = usize::from(c.task);
         self.tasks[ti].waiting -= 1;
+        self.queue_change(-1);
+        self.little.queue_stays += self.now - c.search_at;
         if c.state == CallState::AgentRinging && c.agent != NONE {
             let a = c.agent;
             self.agents[a as usize].epoch += 1;
@@ -1090,6 +1155,9 @@ impl<'a> Engine<'a> {
         let a = c.agent;
         let wait = self.now - c.search_at;
         self.decide_2s(call, wait > TWO_SECONDS_MS);
+        self.queue_change(-1);
+        self.little.queue_stays += wait;
+        self.little.talk_stays += c.talk_ms.min(self.end - self.now);
         let t = &mut self.tasks[ti];
         t.waiting -= 1;
         t.talking += 1;
@@ -1298,6 +1366,14 @@ impl<'a> Engine<'a> {
 
     fn finish(mut self) -> RunResult {
         let end = self.end;
+        self.queue_change(0);
+        for c in self
+            .calls
+            .iter()
+            .filter(|c| matches!(c.state, CallState::Waiting | CallState::AgentRinging))
+        {
+            self.little.queue_stays += end - c.search_at;
+        }
         for a in 0..self.agents.len() as u32 {
             if self.agents[a as usize].task != u16::MAX {
                 self.set_agent(a, self.agents[a as usize].state);
@@ -1360,6 +1436,7 @@ impl<'a> Engine<'a> {
                     .unwrap_or(TaskStatus::Initial.code()),
             });
         }
+        let talk_area = agents.iter().map(|a| a.times.talking).sum();
         RunResult {
             seed: self.seed,
             duration_ms: end,
@@ -1368,6 +1445,10 @@ impl<'a> Engine<'a> {
             agents,
             buckets: self.buckets,
             events: self.events,
+            little: Little {
+                talk_area,
+                ..self.little
+            },
         }
     }
 }

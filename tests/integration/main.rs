@@ -4,8 +4,10 @@
 mod api_page;
 mod cli;
 mod engine_pacing;
+mod fidelity;
 mod pacer_comparison;
 mod platform_store;
+mod reference_model;
 mod request_props;
 mod request_rules;
 mod sweep_check;

@@ -405,6 +405,7 @@ fn enterprise() -> Enterprise {
                 .expect("object"),
         }],
         overflow_on_agent_no_answer: false,
+        agent_index: Default::default(),
     }
 }
 

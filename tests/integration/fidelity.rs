@@ -1,0 +1,226 @@
+//! Fidelity: the engine against queueing theory (Erlang A and C) and Little's law.
+//!
+//! Each parameter set runs `REPS` independent replications of 11 simulated hours; the first
+//! hour is discarded (the run starts empty, theory is the steady state), and each replication
+//! gives one estimate per figure from its 15-minute buckets. The engine agrees with theory
+//! when `|mean − theory| ≤ t · SE`, with `SE` the standard error over replications and `t` the
+//! Student quantile at a family-wise 95 % level over every comparison of this file
+//! (Bonferroni: each at `1 − 0.05 / COMPARISONS`, two-sided). Nothing is tuned: a correct
+//! engine fails this file with probability at most 5 %, and with fixed seeds the outcome is
+//! reproducible.
+
+use dialsim::scenario::{self, Scenario};
+use dialsim::stats;
+use dialsim::theory::{ErlangA, Steady};
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use std::path::Path;
+
+const REPS: u32 = 30;
+const WARMUP_BUCKETS: usize = 4;
+/// Six parameter sets, three figures each.
+const COMPARISONS: f64 = 18.0;
+
+struct Case {
+    name: &'static str,
+    agents: u32,
+    talk_s: f64,
+    /// Mean patience, or None for customers who never hang up (Erlang C).
+    patience_s: Option<f64>,
+    calls_per_s: f64,
+}
+
+fn scenario_for(c: &Case) -> Scenario {
+    let cnos: Vec<String> = (0..c.agents).map(|i| (6000 + i).to_string()).collect();
+    let patience = match c.patience_s {
+        Some(m) => json!({"exponential": {"mean": m}}),
+        None => json!({"constant": 1.0e9}),
+    };
+    let v = json!({
+        "name": c.name,
+        "seed": 11,
+        "start": "2026-01-05T08:00:00",
+        "duration_s": 11 * 3600,
+        "enterprise": {
+            "id": 36,
+            "agents": {"count": c.agents, "first_cno": 6000},
+            "agent_groups": [{"id": "1", "cnos": cnos}],
+            "agent_behaviour": {
+                "talk_s": {"exponential": {"mean": c.talk_s}},
+                "wrapup_s": 0,
+                "answer_delay_s": 0
+            },
+            "ivrs": [{"id": 42, "name": "hold", "duration_s": 60}]
+        },
+        "customers": {
+            "answer_probability": 1.0,
+            "time_to_answer_s": 5,
+            "patience_s": patience
+        },
+        "tasks": [{
+            "request": {"EnterpriseId": 36, "Name": c.name, "Type": 1, "CallGroupType": 2,
+                        "AgentGroup": "1", "MinAvailableAgentCount": 1, "IvrId": 42},
+            "numbers": {"count": 10_000_000},
+            "pacer": {"poisson": {"calls_per_s": c.calls_per_s}}
+        }]
+    });
+    let text = v.to_string();
+    scenario::parse(&text, c.name)
+        .and_then(|f| f.check(&text, Path::new(c.name)))
+        .expect("valid scenario")
+}
+
+/// Steady-state figures of one replication: (hang-up rate, 2-second-rule rate, occupancy).
+fn steady(report: &Value) -> [f64; 3] {
+    let buckets = report["timeseries"].as_array().expect("timeseries");
+    let after = &buckets[WARMUP_BUCKETS..];
+    let sum = |k: &str| {
+        after
+            .iter()
+            .map(|b| b[k].as_f64().unwrap_or(0.0))
+            .sum::<f64>()
+    };
+    let answered = sum("answered");
+    let occupancy = after
+        .iter()
+        .map(|b| b["occupancy"].as_f64().unwrap_or(0.0))
+        .sum::<f64>()
+        / after.len() as f64;
+    [
+        sum("hung_up") / answered,
+        sum("abandoned") / answered,
+        occupancy,
+    ]
+}
+
+fn check(c: &Case, theory: &Steady) {
+    let sc = scenario_for(c);
+    let samples: Vec<[f64; 3]> = (0..REPS)
+        .into_par_iter()
+        .map(|r| steady(&dialsim::run_replication(&sc, sc.file.seed, r, None)))
+        .collect();
+    let t = stats::t_quantile(1.0 - 0.05 / COMPARISONS / 2.0, REPS as usize - 1);
+    let want = [
+        theory.p_abandon,
+        theory.p_not_connected_2s,
+        theory.occupancy,
+    ];
+    for (i, figure) in ["hang-up rate", "2-second-rule rate", "occupancy"]
+        .iter()
+        .enumerate()
+    {
+        let xs: Vec<f64> = samples.iter().map(|s| s[i]).collect();
+        let m = stats::mean(&xs);
+        let se = stats::sd(&xs) / f64::from(REPS).sqrt();
+        eprintln!(
+            "{}: {figure} simulated {m:.5}, Erlang {:.5}, |diff| {:.5} <= {:.5}?",
+            c.name,
+            want[i],
+            (m - want[i]).abs(),
+            t * se
+        );
+        assert!(
+            (m - want[i]).abs() <= t * se,
+            "{}: {figure} simulated {m:.5} ± {:.5} (t·SE) vs Erlang {:.5}",
+            c.name,
+            t * se,
+            want[i]
+        );
+    }
+}
+
+fn erlang_a(c: &Case) -> Steady {
+    // Through the same path `dialsim run` uses to print its estimate.
+    dialsim::theory::estimate_for(&scenario_for(c), None).expect("the scenario is the model")
+}
+
+#[test]
+fn one_agent_under_load() {
+    let c = Case {
+        name: "erlang-a-1",
+        agents: 1,
+        talk_s: 60.0,
+        patience_s: Some(30.0),
+        calls_per_s: 0.8 / 60.0,
+    };
+    check(&c, &erlang_a(&c));
+}
+
+#[test]
+fn ten_agents_under_and_over_load() {
+    for (name, load) in [("erlang-a-10-under", 9.0), ("erlang-a-10-over", 13.0)] {
+        let c = Case {
+            name,
+            agents: 10,
+            talk_s: 120.0,
+            patience_s: Some(20.0),
+            calls_per_s: load / 120.0,
+        };
+        check(&c, &erlang_a(&c));
+    }
+}
+
+#[test]
+fn hundred_agents_near_full_load() {
+    let c = Case {
+        name: "erlang-a-100",
+        agents: 100,
+        talk_s: 180.0,
+        patience_s: Some(10.0),
+        calls_per_s: 0.5,
+    };
+    check(&c, &erlang_a(&c));
+}
+
+#[test]
+fn three_hundred_agents_over_load() {
+    let c = Case {
+        name: "erlang-a-300",
+        agents: 300,
+        talk_s: 180.0,
+        patience_s: Some(10.0),
+        calls_per_s: 330.0 / 180.0,
+    };
+    check(&c, &erlang_a(&c));
+}
+
+#[test]
+fn erlang_c_without_abandonment() {
+    let c = Case {
+        name: "erlang-c-20",
+        agents: 20,
+        talk_s: 120.0,
+        patience_s: None,
+        calls_per_s: 17.0 / 120.0,
+    };
+    let theory = ErlangA::erlang_c(17.0 / 120.0, 1.0 / 120.0, 20)
+        .solve()
+        .expect("stable");
+    check(&c, &theory);
+}
+
+/// Little's law and conservation on every bundled scenario: the time integral of the queue
+/// equals the sum of the customers' waits, the agents' talking time equals the sum of the
+/// calls' talks (two independent ledgers of the engine), and every call ends once.
+#[test]
+fn littles_law_and_conservation_hold_on_every_scenario() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir("scenarios").expect("scenarios/") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let sc = scenario::load(&path).expect("bundled scenarios are valid");
+        let r = dialsim::world::engine::run(&sc, sc.file.seed, None);
+        let l = r.little;
+        assert_eq!(l.queue_area, l.queue_stays, "{}: queue", path.display());
+        assert_eq!(l.talk_area, l.talk_stays, "{}: talk", path.display());
+        for t in &r.tasks {
+            t.counts
+                .check_conservation()
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+        seen += 1;
+    }
+    assert!(seen >= 5, "only {seen} scenarios found");
+}
