@@ -32,6 +32,7 @@ pub mod dist;
 pub mod enterprise;
 pub mod metrics;
 pub mod pacing;
+pub mod page;
 pub mod platform;
 pub mod report;
 pub mod request;

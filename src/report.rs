@@ -29,6 +29,35 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
+/// Bin edges (seconds) of the customer-wait histogram; the last bin is open-ended.
+pub const WAIT_EDGES_S: &[f64] = &[
+    0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.5, 10.0, 15.0, 20.0, 30.0, 60.0,
+];
+/// Bin edges (seconds) of the agent idle-gap histogram; the last bin is open-ended.
+pub const IDLE_EDGES_S: &[f64] = &[
+    0.0, 5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 300.0, 600.0,
+];
+
+/// Counts of a histogram (ms values) in the bins `[edge_i, edge_{i+1})`, the last open.
+fn bins(h: &Histogram<u64>, edges: &[f64]) -> Value {
+    let ms = |s: f64| (s * 1000.0).round() as u64;
+    let mut out = Vec::new();
+    for (i, &lo) in edges.iter().enumerate() {
+        let hi = edges.get(i + 1).copied();
+        let (a, b) = (ms(lo), hi.map(ms).unwrap_or(u64::MAX));
+        let count: u64 = h
+            .iter_recorded()
+            .filter(|v| {
+                let x = v.value_iterated_to();
+                x >= a && x < b
+            })
+            .map(|v| v.count_at_value())
+            .sum();
+        out.push(json!({"from_s": lo, "to_s": hi, "count": count}));
+    }
+    Value::Array(out)
+}
+
 fn figures(
     counts: &CallCounts,
     times: &StateTimes,
@@ -62,6 +91,8 @@ fn figures(
         "occupancy": round6(ratio(times.talking, times.available())),
         "wait_s": p(percentiles(wait)),
         "agent_idle_s": p(percentiles(idle)),
+        "wait_histogram": bins(wait, WAIT_EDGES_S),
+        "agent_idle_histogram": bins(idle, IDLE_EDGES_S),
         "contacts_per_agent_hour": round6(if avail_h > 0.0 { counts.connected as f64 / avail_h } else { 0.0 }),
         "numbers_total": numbers_total,
         "numbers_done": numbers_done,
@@ -174,6 +205,13 @@ pub fn run_json(sc: &Scenario, r: &RunResult) -> Value {
                 "utilisation": round6(ratio(b.agents.busy(), b.agents.available())),
                 "occupancy": round6(ratio(b.agents.talking, b.agents.available())),
                 "mean_lines": round6(b.line_ms as f64 / span as f64),
+                "abandon_rate": round6(ratio(b.abandoned, b.answered)),
+                "dial_rate_per_min": round6(b.placed as f64 * 60_000.0 / span as f64),
+                "agents_idle": round6(b.agents.idle as f64 / span as f64),
+                "agents_ringing": round6(b.agents.ringing as f64 / span as f64),
+                "agents_talking": round6(b.agents.talking as f64 / span as f64),
+                "agents_wrapup": round6(b.agents.wrapup as f64 / span as f64),
+                "agents_break": round6(b.agents.on_break as f64 / span as f64),
             })
         })
         .collect();
@@ -183,11 +221,86 @@ pub fn run_json(sc: &Scenario, r: &RunResult) -> Value {
         "reps": 1,
         "duration_s": r.duration_ms as f64 / 1000.0,
         "overall": Value::Object(overall),
-        "tasks": r.tasks.iter().map(|t| task_json(t, r.duration_ms)).collect::<Vec<_>>(),
+        "tasks": r
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut v = task_json(t, r.duration_ms);
+                if let (Some(req), Value::Object(m)) = (sc.tasks.get(i), &mut v) {
+                    m.insert(
+                        "quotiety_pct".into(),
+                        json!(req.request.quotiety.fraction() * 100.0),
+                    );
+                }
+                v
+            })
+            .collect::<Vec<_>>(),
         "agents": agents,
         "timeseries": timeseries,
         "events": r.events,
     })
+}
+
+/// Rows of JSON objects as CSV: one column per scalar field, nested objects flattened with
+/// dotted names (`wait_s.p50`), arrays left out; the columns of the first row, in order.
+pub fn csv(rows: &[Value]) -> String {
+    fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    let name = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    flatten(&name, x, out);
+                }
+            }
+            Value::Array(_) => {}
+            Value::Null => out.push((prefix.to_string(), String::new())),
+            Value::String(s) => out.push((prefix.to_string(), s.clone())),
+            other => out.push((prefix.to_string(), other.to_string())),
+        }
+    }
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let flat: Vec<Vec<(String, String)>> = rows
+        .iter()
+        .map(|r| {
+            let mut out = Vec::new();
+            flatten("", r, &mut out);
+            out
+        })
+        .collect();
+    let Some(first) = flat.first() else {
+        return String::new();
+    };
+    let header: Vec<String> = first.iter().map(|(k, _)| k.clone()).collect();
+    let mut text = header
+        .iter()
+        .map(|h| quote(h))
+        .collect::<Vec<_>>()
+        .join(",")
+        + "\n";
+    for row in &flat {
+        let line: Vec<String> = header
+            .iter()
+            .map(|h| {
+                row.iter()
+                    .find(|(k, _)| k == h)
+                    .map(|(_, v)| quote(v))
+                    .unwrap_or_default()
+            })
+            .collect();
+        text += &(line.join(",") + "\n");
+    }
+    text
 }
 
 /// Merge replications: every number becomes the mean over replications (null if any is null),

@@ -64,6 +64,14 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Also write DIR/report.json, timeseries.csv, agents.csv, tasks.csv and index.html
+        /// (a self-contained page with charts).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write the call records of the run (replication 0) to FILE: CSV, or JSON lines when
+        /// FILE ends in .jsonl.
+        #[arg(long)]
+        cdr: Option<PathBuf>,
     },
     /// Run a grid of CreateTask parameters (or `pacer`) on the same customers and recommend the
     /// cell with the highest utilisation under the abandon cap. Exit 0, or 2 on invalid input.
@@ -131,7 +139,17 @@ pub fn run() -> anyhow::Result<ExitCode> {
             reps,
             pacer,
             json,
-        } => run::run(&scenario, seed, reps, pacer.as_deref(), json),
+            out,
+            cdr,
+        } => run::run(run::Options {
+            path: scenario,
+            seed,
+            reps,
+            pacer,
+            json,
+            out,
+            cdr,
+        }),
         Command::Sweep {
             scenario,
             sets,

@@ -1,43 +1,50 @@
-//! `dialsim run SCENARIO [--seed N] [--reps N] [--pacer NAME] [--json]`.
+//! `dialsim run SCENARIO [--seed N] [--reps N] [--pacer NAME] [--json] [--out DIR] [--cdr FILE]`.
 
+use super::output::write_atomic;
 use super::{EXIT_INVALID, EXIT_OK};
-use dialsim::scenario::{self, PacerSpec};
-use std::path::Path;
+use dialsim::scenario::{self, PacerSpec, Scenario};
+use dialsim::world::engine::CallRecord;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Load, simulate, print.
-pub fn run(
-    path: &Path,
-    seed: Option<u64>,
-    reps: Option<u32>,
-    pacer: Option<&str>,
-    json: bool,
-) -> anyhow::Result<ExitCode> {
-    let sc = match scenario::load(path) {
+/// The options of `dialsim run`.
+pub struct Options {
+    pub path: PathBuf,
+    pub seed: Option<u64>,
+    pub reps: Option<u32>,
+    pub pacer: Option<String>,
+    pub json: bool,
+    pub out: Option<PathBuf>,
+    pub cdr: Option<PathBuf>,
+}
+
+fn invalid(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("{msg}");
+    Ok(ExitCode::from(EXIT_INVALID))
+}
+
+/// Load, simulate, print, and write the files asked for.
+pub fn run(o: Options) -> anyhow::Result<ExitCode> {
+    let sc = match scenario::load(&o.path) {
         Ok(sc) => sc,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::from(EXIT_INVALID));
-        }
+        Err(e) => return invalid(e),
     };
-    let pacer = match pacer.map(PacerSpec::from_cli).transpose() {
+    let pacer = match o.pacer.as_deref().map(PacerSpec::from_cli).transpose() {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("--pacer: {e}");
-            return Ok(ExitCode::from(EXIT_INVALID));
-        }
+        Err(e) => return invalid(format!("--pacer: {e}")),
     };
-    if reps == Some(0) {
-        eprintln!("--reps: must be at least 1");
-        return Ok(ExitCode::from(EXIT_INVALID));
+    if o.reps == Some(0) {
+        return invalid("--reps: must be at least 1");
     }
     for (path, w) in &sc.warnings {
         eprintln!("warning: {path}: {w}");
     }
+    let seed = o.seed.unwrap_or(sc.file.seed);
     let mut report = dialsim::simulate(
         &sc,
-        seed.unwrap_or(sc.file.seed),
-        reps.or(sc.file.reps).unwrap_or(1),
+        seed,
+        o.reps.or(sc.file.reps).unwrap_or(1),
         pacer.as_ref(),
     );
     // Where the scenario is the Erlang-A model, the analytic steady state goes beside the run.
@@ -52,7 +59,13 @@ pub fn run(
             "mean_wait_s": t.mean_wait_s,
         });
     }
-    if json {
+    if let Some(dir) = &o.out {
+        write_out(dir, &report)?;
+    }
+    if let Some(file) = &o.cdr {
+        write_cdr(file, &sc, seed, pacer.as_ref())?;
+    }
+    if o.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{}", dialsim::report::table(&report));
@@ -66,6 +79,80 @@ pub fn run(
                 t.mean_wait_s
             );
         }
+        if let Some(dir) = &o.out {
+            println!("wrote {}", dir.join("index.html").display());
+        }
     }
     Ok(ExitCode::from(EXIT_OK))
+}
+
+fn rows(v: &Value) -> Vec<Value> {
+    v.as_array().cloned().unwrap_or_default()
+}
+
+/// report.json, the CSVs and index.html, each written atomically.
+fn write_out(dir: &Path, report: &Value) -> anyhow::Result<()> {
+    let page = dialsim::page::run_page(report).map_err(|e| anyhow::anyhow!(e))?;
+    write_atomic(
+        &dir.join("report.json"),
+        (serde_json::to_string_pretty(report)? + "\n").as_bytes(),
+    )?;
+    write_atomic(
+        &dir.join("timeseries.csv"),
+        dialsim::report::csv(&rows(&report["timeseries"])).as_bytes(),
+    )?;
+    write_atomic(
+        &dir.join("agents.csv"),
+        dialsim::report::csv(&rows(&report["agents"])).as_bytes(),
+    )?;
+    write_atomic(
+        &dir.join("tasks.csv"),
+        dialsim::report::csv(&rows(&report["tasks"])).as_bytes(),
+    )?;
+    write_atomic(&dir.join("index.html"), page.as_bytes())?;
+    Ok(())
+}
+
+/// The call records of replication 0 (the master seed), CSV or JSON lines.
+fn write_cdr(
+    file: &Path,
+    sc: &Scenario,
+    seed: u64,
+    pacer: Option<&PacerSpec>,
+) -> anyhow::Result<()> {
+    let r = dialsim::world::engine::run_with(sc, seed, pacer, true);
+    let at = |ms: u64| -> String {
+        let t = sc
+            .start
+            .checked_add(jiff::SignedDuration::from_millis(ms as i64))
+            .unwrap_or(sc.start);
+        t.strftime("%Y-%m-%d %H:%M:%S%.3f").to_string()
+    };
+    let secs = |ms: Option<u64>| ms.map(|m| m as f64 / 1000.0);
+    let record = |c: &CallRecord| {
+        serde_json::json!({
+            "TaskId": c.task_id.to_string(),
+            "TaskName": c.task_name,
+            "Number": c.number,
+            "Status": c.status,
+            "EndReason": c.end_reason,
+            "StartTime": at(c.start_ms),
+            "AnswerTime": c.answer_ms.map(at),
+            "BridgeTime": c.bridge_ms.map(at),
+            "EndTime": at(c.end_ms),
+            "WaitDuration": secs(c.wait_ms),
+            "BridgeDuration": secs(c.bridge_duration_ms),
+            "Cno": c.cno,
+        })
+    };
+    let jsonl = file.extension().and_then(|e| e.to_str()) == Some("jsonl");
+    let text = if jsonl {
+        r.calls
+            .iter()
+            .map(|c| record(c).to_string() + "\n")
+            .collect::<String>()
+    } else {
+        dialsim::report::csv(&r.calls.iter().map(record).collect::<Vec<_>>())
+    };
+    write_atomic(file, text.as_bytes())
 }

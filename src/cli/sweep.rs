@@ -219,6 +219,7 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         .filter_map(|p| done.get(&p.cell.index).cloned())
         .collect();
     finish(
+        &file.name,
         &results,
         o.max_abandon_pct / 100.0,
         reps,
@@ -228,6 +229,7 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
 }
 
 fn finish(
+    scenario: &str,
     results: &[CellResult],
     max_abandon: f64,
     reps: u32,
@@ -236,6 +238,8 @@ fn finish(
 ) -> anyhow::Result<ExitCode> {
     let answer = sweep::answer(results, max_abandon, reps);
     if let Some(dir) = out {
+        let page = dialsim::page::sweep_page(&answer, scenario).map_err(|e| anyhow::anyhow!(e))?;
+        write_atomic(&dir.join("index.html"), page.as_bytes())?;
         write_atomic(
             &dir.join("sweep.json"),
             serde_json::to_string_pretty(&answer)?.as_bytes(),
@@ -375,6 +379,7 @@ pub fn merge(
     write_atomic(&out.join("cells.jsonl"), lines.as_bytes())?;
     let results: Vec<CellResult> = cells.into_values().collect();
     finish(
+        &meta.scenario,
         &results,
         max_abandon_pct / 100.0,
         meta.reps,

@@ -41,6 +41,42 @@ use std::collections::{BTreeSet, VecDeque};
 const NONE: u32 = u32::MAX;
 /// No time (a call not sure to be answered by its agent).
 const NONE_TIME: u64 = u64::MAX;
+/// Call record EndReason: the customer leg hung up.
+const END_CUSTOMER: u16 = 1000;
+/// Call record EndReason: forcibly disconnected (the platform ended it).
+const END_FORCED: u16 = 1002;
+
+/// One call record, in the platform's predictive call-record shape (times in ms since the
+/// scenario start; the CLI writes them as wall-clock times).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CallRecord {
+    /// The platform's task id.
+    pub task_id: u64,
+    /// The task's name.
+    pub task_name: String,
+    /// The number's position in the task's list.
+    pub number: u64,
+    /// 40 customer did not answer, 41 answered but not bridged, 42 agent did not answer (and
+    /// the customer was never bridged), 43 bridged.
+    pub status: u8,
+    /// 1000 customer leg hung up, 1002 forcibly disconnected (platform: ring timeout, line
+    /// failure, the 2-second hang-up).
+    pub end_reason: u16,
+    /// Dialled.
+    pub start_ms: u64,
+    /// Answered by the customer.
+    pub answer_ms: Option<u64>,
+    /// Bridged to an agent.
+    pub bridge_ms: Option<u64>,
+    /// Ended.
+    pub end_ms: u64,
+    /// From answer (or the prompt's end) to bridge, or to the customer's end when not bridged.
+    pub wait_ms: Option<u64>,
+    /// Bridged talk.
+    pub bridge_duration_ms: Option<u64>,
+    /// The agent who talked to the customer.
+    pub cno: Option<String>,
+}
 /// The 2-second rule, ms.
 pub const TWO_SECONDS_MS: u64 = 2000;
 const INVALID_MS: u64 = 1000;
@@ -142,6 +178,16 @@ struct Call {
     overflowed: bool,
     /// When its agent will answer, if that is certain (`NONE_TIME` otherwise).
     sure_at: u64,
+    /// Its number's position in the task's list.
+    number: u64,
+    /// When it was dialled, answered by the customer, bridged to an agent (`NONE_TIME`: not).
+    placed_at: u64,
+    answered_at: u64,
+    bridged_at: u64,
+    /// An agent leg rang out on it.
+    agent_missed: bool,
+    /// The call record's EndReason when it ends (1000 customer hung up, 1002 platform).
+    end_reason: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -310,6 +356,8 @@ pub struct RunResult {
     pub events: u64,
     /// Little's-law ledgers, kept by two independent routes.
     pub little: Little,
+    /// Call records, when asked for.
+    pub calls: Vec<CallRecord>,
 }
 
 /// Little's law over the finite horizon, by two routes: the time integral of a count and the
@@ -344,10 +392,23 @@ struct Engine<'a> {
     little: Little,
     waiting_all: u64,
     waiting_since: u64,
+    cdr: Option<Vec<CallRecord>>,
 }
 
 /// Run a scenario once with `seed`, optionally forcing every task's pacer.
 pub fn run(sc: &Scenario, seed: u64, pacer_override: Option<&PacerSpec>) -> RunResult {
+    run_with(sc, seed, pacer_override, false)
+}
+
+/// [`run`], keeping every finished call's record in [`RunResult::calls`] when `record_calls`
+/// (calls still in progress at the end are not recorded: the platform writes a record when a
+/// call ends).
+pub fn run_with(
+    sc: &Scenario,
+    seed: u64,
+    pacer_override: Option<&PacerSpec>,
+    record_calls: bool,
+) -> RunResult {
     let end = ms(sc.file.duration_s);
     let bucket_ms = sc.file.bucket_s.unwrap_or(900).max(1) * 1000;
     let n_buckets = end.div_ceil(bucket_ms).max(1) as usize;
@@ -390,6 +451,7 @@ pub fn run(sc: &Scenario, seed: u64, pacer_override: Option<&PacerSpec>) -> RunR
         little: Little::default(),
         waiting_all: 0,
         waiting_since: 0,
+        cdr: record_calls.then(Vec::new),
     };
     e.setup(pacer_override);
     e.main_loop();
@@ -862,6 +924,12 @@ impl<'a> Engine<'a> {
             decided_2s: false,
             overflowed: false,
             sure_at: NONE_TIME,
+            number,
+            placed_at: NONE_TIME,
+            answered_at: NONE_TIME,
+            bridged_at: NONE_TIME,
+            agent_missed: false,
+            end_reason: END_CUSTOMER,
         }
     }
 
@@ -882,6 +950,7 @@ impl<'a> Engine<'a> {
     /// Dial an allocated call now.
     fn launch(&mut self, ti: usize, id: u32) {
         self.calls[id as usize].state = CallState::Ringing;
+        self.calls[id as usize].placed_at = self.now;
         let ring_ms = self.calls[id as usize].ring_ms;
         let t = &mut self.tasks[ti];
         t.counts.placed += 1;
@@ -956,11 +1025,13 @@ impl<'a> Engine<'a> {
             Fate::Answer => {}
         }
         if c.fate != Fate::Answer {
+            self.calls[call as usize].end_reason = END_FORCED;
             self.end_call(call);
             self.pace_if_fill(ti);
             return;
         }
         t.counts.answered += 1;
+        self.calls[call as usize].answered_at = self.now;
         self.bucket(self.now).answered += 1;
         let t = &mut self.tasks[ti];
         if t.ttype == TaskType::Automatic {
@@ -1110,6 +1181,7 @@ impl<'a> Engine<'a> {
             self.calls[call as usize].overflowed = true;
         } else {
             self.tasks[ti].counts.dropped += 1;
+            self.calls[call as usize].end_reason = END_FORCED;
             self.leave_waiting(call);
             self.end_call(call);
             if self.tasks[ti].clairvoyant {
@@ -1171,6 +1243,7 @@ impl<'a> Engine<'a> {
         }
         self.set_agent(a, AgentState::Talking);
         self.calls[call as usize].state = CallState::Talking;
+        self.calls[call as usize].bridged_at = self.now;
         if self.tasks[ti].clairvoyant {
             let wrap = self.wrap_draw(a, ti);
             self.plan(ti, self.now + c.talk_ms + wrap);
@@ -1192,6 +1265,7 @@ impl<'a> Engine<'a> {
         let cc = &mut self.calls[call as usize];
         cc.state = CallState::Waiting;
         cc.agent = NONE;
+        cc.agent_missed = true;
         if self.sc.enterprise.overflow_on_agent_no_answer
             && self.tasks[ti].has_ivr
             && !cc.overflowed
@@ -1247,6 +1321,12 @@ impl<'a> Engine<'a> {
 
     fn end_call(&mut self, call: u32) {
         let ti = usize::from(self.calls[call as usize].task);
+        if self.cdr.is_some() {
+            let rec = self.record(call);
+            if let Some(cdr) = &mut self.cdr {
+                cdr.push(rec);
+            }
+        }
         self.calls[call as usize].state = CallState::Done;
         self.free_calls.push(call);
         self.lines(ti, -1);
@@ -1256,6 +1336,48 @@ impl<'a> Engine<'a> {
             t.finished_at = Some(self.now);
         }
         self.maybe_finish(ti);
+    }
+
+    fn record(&self, call: u32) -> CallRecord {
+        let c = &self.calls[call as usize];
+        let ti = usize::from(c.task);
+        let opt = |t: u64| (t != NONE_TIME).then_some(t);
+        let bridged = c.bridged_at != NONE_TIME;
+        let status = if c.fate != Fate::Answer {
+            40
+        } else if bridged {
+            43
+        } else if c.agent_missed {
+            42
+        } else {
+            41
+        };
+        let waited_from = if c.search_at > 0 || c.answered_at == 0 {
+            c.search_at
+        } else {
+            c.answered_at
+        };
+        CallRecord {
+            task_id: self.tasks[ti].platform_id,
+            task_name: self.sc.tasks[ti].request.name.clone(),
+            number: c.number,
+            status,
+            end_reason: c.end_reason,
+            start_ms: c.placed_at,
+            answer_ms: opt(c.answered_at),
+            bridge_ms: opt(c.bridged_at),
+            end_ms: self.now,
+            wait_ms: (c.fate == Fate::Answer && self.tasks[ti].ttype == TaskType::Predictive).then(
+                || {
+                    opt(c.bridged_at)
+                        .unwrap_or(self.now)
+                        .saturating_sub(waited_from)
+                },
+            ),
+            bridge_duration_ms: opt(c.bridged_at).map(|b| self.now - b),
+            cno: (bridged && c.agent != NONE)
+                .then(|| self.sc.enterprise.agents[c.agent as usize].cno.clone()),
+        }
     }
 
     fn maybe_finish(&mut self, ti: usize) {
@@ -1449,6 +1571,7 @@ impl<'a> Engine<'a> {
                 talk_area,
                 ..self.little
             },
+            calls: self.cdr.take().unwrap_or_default(),
         }
     }
 }

@@ -8,6 +8,7 @@ mod fidelity;
 mod pacer_comparison;
 mod platform_store;
 mod reference_model;
+mod report_page;
 mod request_props;
 mod request_rules;
 mod sweep_check;

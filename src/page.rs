@@ -1,0 +1,692 @@
+//! The HTML report: one self-contained page (no network fetches, no scripts to run) with the
+//! headline figures and SVG charts drawn by plotters, for a run ([`run_page`]) or a sweep
+//! ([`sweep_page`]). Pure: report JSON in, HTML text out; the CLI writes the file.
+//!
+//! Every chart is a `<figure id="chart-…">` holding the SVG and, beside it, the exact series
+//! it plots as a JSON data island (`<script type="application/json" class="series">`), so a
+//! reader (or a test) can check the picture against the report's numbers.
+
+use plotters::prelude::*;
+use serde_json::{Value, json};
+
+/// Chart size, pixels.
+const W: u32 = 900;
+const H: u32 = 330;
+
+/// One plotted line.
+struct Line {
+    name: String,
+    ys: Vec<f64>,
+    color: RGBColor,
+}
+
+const BLUE_: RGBColor = RGBColor(31, 119, 180);
+const ORANGE_: RGBColor = RGBColor(255, 127, 14);
+const GREEN_: RGBColor = RGBColor(44, 160, 44);
+const RED_: RGBColor = RGBColor(214, 39, 40);
+const PURPLE_: RGBColor = RGBColor(148, 103, 189);
+const GREY_: RGBColor = RGBColor(127, 127, 127);
+
+fn err(e: impl std::fmt::Display) -> String {
+    format!("chart: {e}")
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn top(ys: impl Iterator<Item = f64>, at_least: f64) -> f64 {
+    let m = ys.filter(|y| y.is_finite()).fold(at_least, f64::max);
+    if m <= 0.0 { 1.0 } else { m * 1.08 }
+}
+
+/// Lines over a common x axis, with an optional horizontal target line.
+fn line_chart(
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    xs: &[f64],
+    lines: &[Line],
+    target: Option<(f64, &str)>,
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let x1 = xs
+            .last()
+            .copied()
+            .unwrap_or(1.0)
+            .max(xs.first().copied().unwrap_or(0.0) + 1e-9);
+        let x0 = xs.first().copied().unwrap_or(0.0);
+        let y1 = top(
+            lines.iter().flat_map(|l| l.ys.iter().copied()),
+            target.map(|t| t.0).unwrap_or(0.0),
+        );
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(x0..x1, 0f64..y1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(err)?;
+        for l in lines {
+            let c = l.color;
+            chart
+                .draw_series(LineSeries::new(
+                    xs.iter().copied().zip(l.ys.iter().copied()),
+                    c.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(l.name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c));
+        }
+        if let Some((v, name)) = target {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(x0, v), (x1, v)],
+                    6,
+                    4,
+                    RED_.stroke_width(1),
+                ))
+                .map_err(err)?
+                .label(name.to_string())
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], RED_));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Bars: one per label, each label centred under its bar.
+fn bar_chart(
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    labels: &[String],
+    values: &[f64],
+    color: RGBColor,
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let n = values.len().max(1) as u32;
+        let y1 = top(values.iter().copied(), 0.0);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(45)
+            .y_label_area_size(60)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..y1)
+            .map_err(err)?;
+        // At most about 24 labels: every k-th bar's.
+        let every = (n as usize).div_ceil(24).max(1);
+        let label_of = |v: &SegmentValue<u32>| match v {
+            SegmentValue::CenterOf(i) if (*i as usize).is_multiple_of(every) => {
+                labels.get(*i as usize).cloned().unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .x_labels(n as usize)
+            .x_label_formatter(&label_of)
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(values.iter().enumerate().map(|(i, &v)| {
+                let i = i as u32;
+                let mut bar = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), 0.0),
+                        (SegmentValue::Exact(i + 1), v),
+                    ],
+                    color.filled(),
+                );
+                bar.set_margin(0, 0, 2, 2);
+                bar
+            }))
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+fn figure(id: &str, svg: &str, series: &Value, caption: &str) -> String {
+    format!(
+        "<figure id=\"chart-{id}\">\n{svg}\n<figcaption>{}</figcaption>\n<script type=\"application/json\" class=\"series\">{}</script>\n</figure>\n",
+        escape(caption),
+        // A data island must not close its own script element.
+        series.to_string().replace("</", "<\\/")
+    )
+}
+
+fn num(v: &Value, k: &str) -> f64 {
+    v.get(k).and_then(Value::as_f64).unwrap_or(0.0)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2} %", x * 100.0)
+}
+
+const STYLE: &str = "body{font-family:sans-serif;margin:24px;max-width:960px;color:#222}\
+h1{font-size:22px}h2{font-size:18px;margin-top:28px}\
+.tiles{display:flex;flex-wrap:wrap;gap:12px}.tile{border:1px solid #ccc;border-radius:6px;padding:10px 14px;min-width:180px}\
+.tile b{display:block;font-size:22px}.ok{color:#2a7a2a}.bad{color:#b22}\
+figure{margin:18px 0}figcaption{font-size:13px;color:#555}table{border-collapse:collapse;font-size:13px}\
+td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}th{background:#f4f4f4}";
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head>\n<body>\n{body}</body></html>\n",
+        escape(title)
+    )
+}
+
+/// The page of a run report (`dialsim run --out`). Errors only if a chart cannot be drawn.
+pub fn run_page(report: &Value) -> Result<String, String> {
+    let o = &report["overall"];
+    let ts: Vec<Value> = report["timeseries"].as_array().cloned().unwrap_or_default();
+    let hours: Vec<f64> = ts.iter().map(|b| num(b, "start_s") / 3600.0).collect();
+    let col = |k: &str, scale: f64| -> Vec<f64> { ts.iter().map(|b| num(b, k) * scale).collect() };
+    let target_pct = report["tasks"]
+        .as_array()
+        .and_then(|t| t.first())
+        .map(|t| num(t, "quotiety_pct"))
+        .unwrap_or(3.0);
+    let abandon = num(o, "abandon_rate");
+    let mut body = format!(
+        "<h1>dialsim: {}</h1>\n<p>seed {}, {} replication(s), {:.1} simulated hours, {} task(s).</p>\n",
+        escape(report["scenario"].as_str().unwrap_or("")),
+        report["seed"],
+        report["reps"],
+        num(report, "duration_s") / 3600.0,
+        report["tasks"].as_array().map(Vec::len).unwrap_or(0)
+    );
+    let finished = match o.get("list_finished_at_s").and_then(Value::as_f64) {
+        Some(s) => format!("finished at {:.1} h", s / 3600.0),
+        None => "not finished".into(),
+    };
+    body += &format!(
+        "<div class=\"tiles\">\
+<div class=\"tile\" id=\"tile-abandon\">abandon rate (2-second rule)<b class=\"{}\">{}</b>target (Quotiety) {target_pct:.2} %</div>\
+<div class=\"tile\" id=\"tile-utilisation\">agent utilisation<b>{}</b>occupancy {}</div>\
+<div class=\"tile\" id=\"tile-calls\">calls placed<b>{:.0}</b>answered {:.0}, connected {:.0}</div>\
+<div class=\"tile\" id=\"tile-list\">list completion<b>{}</b>{finished}</div></div>\n",
+        if abandon * 100.0 <= target_pct {
+            "ok"
+        } else {
+            "bad"
+        },
+        pct(abandon),
+        pct(num(o, "utilisation")),
+        pct(num(o, "occupancy")),
+        num(o, "placed"),
+        num(o, "answered"),
+        num(o, "connected"),
+        pct(num(o, "list_penetration")),
+    );
+
+    let rates = [
+        Line {
+            name: "abandon rate %".into(),
+            ys: col("abandon_rate", 100.0),
+            color: RED_,
+        },
+        Line {
+            name: "utilisation %".into(),
+            ys: col("utilisation", 100.0),
+            color: BLUE_,
+        },
+    ];
+    let svg = line_chart(
+        "Abandon rate (2-second rule) against the Quotiety target",
+        "hours since start",
+        "abandon rate %",
+        &hours,
+        &rates[..1],
+        Some((target_pct, "Quotiety target %")),
+    )? + &line_chart(
+        "Agent utilisation",
+        "hours since start",
+        "utilisation %",
+        &hours,
+        &rates[1..],
+        None,
+    )?;
+    body += "<h2>Over time</h2>\n";
+    body += &figure(
+        "rates",
+        &svg,
+        &json!({"x_hours": hours, "abandon_rate_pct": rates[0].ys, "utilisation_pct": rates[1].ys, "target_pct": target_pct}),
+        "Per bucket: answered calls not connected within 2 s over answered calls, and agent busy time over available time; the dashed line is the task's Quotiety.",
+    );
+
+    let calls = vec![
+        Line {
+            name: "placed".into(),
+            ys: col("placed", 1.0),
+            color: GREY_,
+        },
+        Line {
+            name: "answered".into(),
+            ys: col("answered", 1.0),
+            color: GREEN_,
+        },
+        Line {
+            name: "abandoned".into(),
+            ys: col("abandoned", 1.0),
+            color: RED_,
+        },
+    ];
+    let svg = line_chart(
+        "Calls per bucket",
+        "hours since start",
+        "calls",
+        &hours,
+        &calls,
+        None,
+    )?;
+    body += &figure(
+        "calls",
+        &svg,
+        &json!({"x_hours": hours, "placed": calls[0].ys, "answered": calls[1].ys, "abandoned": calls[2].ys}),
+        "Calls placed, answered and abandoned (2-second rule) in each bucket.",
+    );
+
+    let pacer = vec![
+        Line {
+            name: "dial rate (calls/min)".into(),
+            ys: col("dial_rate_per_min", 1.0),
+            color: ORANGE_,
+        },
+        Line {
+            name: "calls in flight (mean)".into(),
+            ys: col("mean_lines", 1.0),
+            color: PURPLE_,
+        },
+    ];
+    let svg = line_chart(
+        "The pacer: dial rate and calls in flight",
+        "hours since start",
+        "calls",
+        &hours,
+        &pacer,
+        None,
+    )?;
+    body += &figure(
+        "pacer",
+        &svg,
+        &json!({"x_hours": hours, "dial_rate_per_min": pacer[0].ys, "mean_lines": pacer[1].ys}),
+        "Calls placed per minute, and the mean number of calls in progress (every state), per bucket.",
+    );
+
+    let states = vec![
+        Line {
+            name: "idle".into(),
+            ys: col("agents_idle", 1.0),
+            color: GREY_,
+        },
+        Line {
+            name: "talking".into(),
+            ys: col("agents_talking", 1.0),
+            color: BLUE_,
+        },
+        Line {
+            name: "wrap-up".into(),
+            ys: col("agents_wrapup", 1.0),
+            color: GREEN_,
+        },
+        Line {
+            name: "ringing".into(),
+            ys: col("agents_ringing", 1.0),
+            color: ORANGE_,
+        },
+        Line {
+            name: "paused (break)".into(),
+            ys: col("agents_break", 1.0),
+            color: RED_,
+        },
+    ];
+    let svg = line_chart(
+        "Agent states",
+        "hours since start",
+        "agents (mean)",
+        &hours,
+        &states,
+        None,
+    )?;
+    body += &figure(
+        "agents",
+        &svg,
+        &json!({"x_hours": hours, "idle": states[0].ys, "talking": states[1].ys, "wrapup": states[2].ys, "ringing": states[3].ys, "break": states[4].ys}),
+        "Mean number of agents in each state, per bucket.",
+    );
+
+    body += "<h2>Distributions</h2>\n";
+    for (id, key, title, unit) in [
+        (
+            "wait-histogram",
+            "wait_histogram",
+            "Customer wait for an agent",
+            "wait (s)",
+        ),
+        (
+            "idle-histogram",
+            "agent_idle_histogram",
+            "Agent idle gaps",
+            "idle gap (s)",
+        ),
+    ] {
+        let bins: Vec<Value> = o[key].as_array().cloned().unwrap_or_default();
+        let labels: Vec<String> = bins
+            .iter()
+            .map(|b| match b["to_s"].as_f64() {
+                Some(hi) => format!("{}-{}", num(b, "from_s"), hi),
+                None => format!("{}+", num(b, "from_s")),
+            })
+            .collect();
+        let counts: Vec<f64> = bins.iter().map(|b| num(b, "count")).collect();
+        let svg = bar_chart(title, unit, "count", &labels, &counts, BLUE_)?;
+        body += &figure(
+            id,
+            &svg,
+            &json!({"bins": labels, "counts": counts}),
+            &format!("{title}: counts per bin ({unit}); p50/p90/p99 in report.json."),
+        );
+    }
+
+    let agents: Vec<Value> = report["agents"].as_array().cloned().unwrap_or_default();
+    let names: Vec<String> = agents
+        .iter()
+        .map(|a| a["cno"].as_str().unwrap_or("").to_string())
+        .collect();
+    let util: Vec<f64> = agents
+        .iter()
+        .map(|a| num(a, "utilisation") * 100.0)
+        .collect();
+    let svg = bar_chart(
+        "Utilisation per agent",
+        "agent",
+        "utilisation %",
+        &names,
+        &util,
+        GREEN_,
+    )?;
+    body += "<h2>Agents</h2>\n";
+    body += &figure(
+        "agent-utilisation",
+        &svg,
+        &json!({"agents": names, "utilisation_pct": util}),
+        "Busy (talk, wrap-up, agent ringing) over available time, per agent.",
+    );
+    body += "<table><tr><th>agent</th><th>calls</th><th>utilisation</th><th>AgentAvgIdleTime (s)</th><th>BridgeIn2sRate</th></tr>\n";
+    for a in &agents {
+        body += &format!(
+            "<tr><td>{}</td><td>{:.0}</td><td>{}</td><td>{:.1}</td><td>{}</td></tr>\n",
+            escape(a["cno"].as_str().unwrap_or("")),
+            num(a, "calls"),
+            pct(num(a, "utilisation")),
+            num(a, "AgentAvgIdleTime"),
+            pct(num(a, "BridgeIn2sRate")),
+        );
+    }
+    body += "</table>\n<p>Files beside this page: report.json, timeseries.csv, agents.csv, tasks.csv.</p>\n";
+    Ok(page(
+        &format!("dialsim: {}", report["scenario"].as_str().unwrap_or("")),
+        &body,
+    ))
+}
+
+/// The page of a sweep (`dialsim sweep --out`): the utilisation-versus-abandon frontier with
+/// the cap and the recommended cell, and a heat map of utilisation when two parameters vary.
+pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, String> {
+    let cells: Vec<Value> = answer["cells"].as_array().cloned().unwrap_or_default();
+    let cap = num(answer, "max_abandon") * 100.0;
+    let label = |c: &Value| -> String {
+        c["params"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| match v {
+                        Value::String(s) => format!("{k}={s}"),
+                        v => format!("{k}={v}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    let xs: Vec<f64> = cells
+        .iter()
+        .map(|c| num(&c["overall"], "abandon_rate") * 100.0)
+        .collect();
+    let ys: Vec<f64> = cells
+        .iter()
+        .map(|c| num(&c["overall"], "utilisation") * 100.0)
+        .collect();
+    let labels: Vec<String> = cells.iter().map(label).collect();
+    let best = &answer["recommended"];
+    let best_xy = (!best.is_null()).then(|| {
+        (
+            num(&best["overall"], "abandon_rate") * 100.0,
+            num(&best["overall"], "utilisation") * 100.0,
+        )
+    });
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, 420)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let x1 = top(xs.iter().copied(), cap);
+        let y0 = ys.iter().copied().fold(100.0, f64::min).min(100.0) * 0.95;
+        let y1 = top(ys.iter().copied(), 0.0).min(105.0);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                "Utilisation against abandon rate, one point per cell",
+                ("sans-serif", 18),
+            )
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0f64..x1, y0..y1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .x_desc("abandon rate %")
+            .y_desc("utilisation %")
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(
+                xs.iter()
+                    .zip(&ys)
+                    .map(|(&x, &y)| Circle::new((x, y), 4, BLUE_.filled())),
+            )
+            .map_err(err)?
+            .label("cell")
+            .legend(|(x, y)| Circle::new((x + 9, y), 4, BLUE_.filled()));
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(cap, y0), (cap, y1)],
+                6,
+                4,
+                RED_.stroke_width(1),
+            ))
+            .map_err(err)?
+            .label(format!("cap {cap:.2} %"))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], RED_));
+        if let Some((bx, by)) = best_xy {
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (bx, by),
+                    9,
+                    GREEN_.stroke_width(3),
+                )))
+                .map_err(err)?
+                .label("recommended")
+                .legend(|(x, y)| Circle::new((x + 9, y), 6, GREEN_.stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    let mut body = format!(
+        "<h1>dialsim sweep: {}</h1>\n<p>{} cell(s), {} replication(s) each, abandon cap {cap:.2} %.</p>\n",
+        escape(scenario),
+        cells.len(),
+        answer["reps"]
+    );
+    body += &match best_xy {
+        Some((bx, by)) => format!(
+            "<div class=\"tiles\"><div class=\"tile\" id=\"tile-recommended\">recommended<b>{}</b>abandon {bx:.2} %, utilisation {by:.2} %</div></div>\n",
+            escape(&label(best))
+        ),
+        None => format!(
+            "<div class=\"tiles\"><div class=\"tile\" id=\"tile-recommended\">recommended<b class=\"bad\">none</b>no cell keeps the abandon rate within {cap:.2} %</div></div>\n"
+        ),
+    };
+    body += &figure(
+        "frontier",
+        &svg,
+        &json!({"cells": labels, "abandon_rate_pct": xs, "utilisation_pct": ys, "cap_pct": cap, "recommended": best_xy.map(|(x, y)| json!([x, y]))}),
+        "Each point is a cell (mean over replications); the dashed line is the cap; the ringed point is the recommendation.",
+    );
+    // A heat map when exactly two parameters vary.
+    let keys: Vec<String> = cells
+        .first()
+        .and_then(|c| c["params"].as_object())
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    if keys.len() == 2 {
+        body += &heat_map(&cells, &keys[0], &keys[1])?;
+    }
+    body += "<table><tr><th>cell</th><th>abandon %</th><th>utilisation %</th></tr>\n";
+    for ((l, x), y) in labels.iter().zip(&xs).zip(&ys) {
+        body += &format!(
+            "<tr><td>{}</td><td>{x:.2}</td><td>{y:.2}</td></tr>\n",
+            escape(l)
+        );
+    }
+    body += "</table>\n<p>Files beside this page: sweep.json, sweep.csv, cells.jsonl.</p>\n";
+    Ok(page(&format!("dialsim sweep: {scenario}"), &body))
+}
+
+fn heat_map(cells: &[Value], a: &str, b: &str) -> Result<String, String> {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        v => v.to_string(),
+    };
+    let mut xa: Vec<String> = Vec::new();
+    let mut yb: Vec<String> = Vec::new();
+    for c in cells {
+        let (va, vb) = (text(&c["params"][a]), text(&c["params"][b]));
+        if !xa.contains(&va) {
+            xa.push(va);
+        }
+        if !yb.contains(&vb) {
+            yb.push(vb);
+        }
+    }
+    let util: Vec<f64> = cells
+        .iter()
+        .map(|c| num(&c["overall"], "utilisation"))
+        .collect();
+    let (lo, hi) = util
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &u| {
+            (l.min(u), h.max(u))
+        });
+    let mut grid = Vec::new();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, 420)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let (xa2, yb2) = (xa.clone(), yb.clone());
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!("Utilisation by {a} and {b} (darker is higher)"),
+                ("sans-serif", 18),
+            )
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d(
+                (0..xa.len() as u32 - 1).into_segmented(),
+                (0..yb.len() as u32 - 1).into_segmented(),
+            )
+            .map_err(err)?;
+        let centre = |v: &SegmentValue<u32>, names: &[String]| match v {
+            SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
+        };
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(a)
+            .y_desc(b)
+            .x_labels(xa.len() + 1)
+            .y_labels(yb.len() + 1)
+            .x_label_formatter(&|x| centre(x, &xa2))
+            .y_label_formatter(&|y| centre(y, &yb2))
+            .draw()
+            .map_err(err)?;
+        let mut rects = Vec::new();
+        for (c, &u) in cells.iter().zip(&util) {
+            let i = xa
+                .iter()
+                .position(|v| *v == text(&c["params"][a]))
+                .unwrap_or(0);
+            let j = yb
+                .iter()
+                .position(|v| *v == text(&c["params"][b]))
+                .unwrap_or(0);
+            let f = if hi > lo { (u - lo) / (hi - lo) } else { 1.0 };
+            let shade = (230.0 - 190.0 * f) as u8;
+            let (i, j) = (i as u32, j as u32);
+            rects.push(Rectangle::new(
+                [
+                    (SegmentValue::Exact(i), SegmentValue::Exact(j)),
+                    (SegmentValue::Exact(i + 1), SegmentValue::Exact(j + 1)),
+                ],
+                RGBColor(shade, shade, 255).filled(),
+            ));
+            grid.push(json!({a: c["params"][a], b: c["params"][b], "utilisation": u, "abandon_rate": num(&c["overall"], "abandon_rate")}));
+        }
+        chart.draw_series(rects).map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(figure(
+        "heatmap",
+        &svg,
+        &json!({"x": a, "y": b, "cells": grid}),
+        "Mean utilisation of each cell; see the table for the abandon rates.",
+    ))
+}
