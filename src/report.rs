@@ -136,6 +136,16 @@ fn task_json(t: &TaskResult, duration_ms: u64) -> Value {
     m.insert("status".into(), json!(t.status));
     m.insert("status_changes".into(), json!(t.status_changes));
     m.insert("pauses".into(), json!(t.pauses));
+    m.insert("numbers_finished".into(), json!(t.fates));
+    let attempts: Map<String, Value> = t
+        .attempts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| (k.to_string(), json!(n)))
+        .collect();
+    m.insert("attempts_per_number".into(), Value::Object(attempts));
+    m.insert("retries_placed".into(), json!(t.retries_placed));
     let _ = duration_ms;
     Value::Object(m)
 }
@@ -195,8 +205,15 @@ pub fn run_json(sc: &Scenario, r: &RunResult) -> Value {
             let span = (r.duration_ms - (i as u64 * r.bucket_ms))
                 .min(r.bucket_ms)
                 .max(1);
+            let at = sc
+                .start
+                .checked_add(jiff::SignedDuration::from_millis(
+                    (i as u64 * r.bucket_ms) as i64,
+                ))
+                .unwrap_or(sc.start);
             json!({
                 "start_s": i as u64 * r.bucket_ms / 1000,
+                "at": at.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
                 "placed": b.placed,
                 "answered": b.answered,
                 "connected": b.connected,
@@ -215,10 +232,55 @@ pub fn run_json(sc: &Scenario, r: &RunResult) -> Value {
             })
         })
         .collect();
+    // Calendar days: the buckets grouped by their date.
+    let mut days: Vec<Value> = Vec::new();
+    for (b, row) in r.buckets.iter().zip(&timeseries) {
+        let date = row["at"]
+            .as_str()
+            .unwrap_or("")
+            .get(..10)
+            .unwrap_or("")
+            .to_string();
+        if days.last().and_then(|d| d["date"].as_str()) != Some(date.as_str()) {
+            days.push(
+                json!({"date": date, "placed": 0, "answered": 0, "connected": 0,
+                "abandoned": 0, "busy_ms": 0, "available_ms": 0}),
+            );
+        }
+        if let Some(Value::Object(d)) = days.last_mut() {
+            for (k, v) in [
+                ("placed", b.placed),
+                ("answered", b.answered),
+                ("connected", b.connected),
+                ("abandoned", b.abandoned),
+                ("busy_ms", b.agents.busy()),
+                ("available_ms", b.agents.available()),
+            ] {
+                let old = d.get(k).and_then(Value::as_u64).unwrap_or(0);
+                d.insert(k.into(), json!(old + v));
+            }
+        }
+    }
+    let days: Vec<Value> = days
+        .into_iter()
+        .map(|d| {
+            let n = |k: &str| d[k].as_u64().unwrap_or(0);
+            json!({
+                "date": d["date"],
+                "placed": n("placed"),
+                "answered": n("answered"),
+                "connected": n("connected"),
+                "abandoned": n("abandoned"),
+                "abandon_rate": round6(ratio(n("abandoned"), n("answered"))),
+                "utilisation": round6(ratio(n("busy_ms"), n("available_ms"))),
+            })
+        })
+        .collect();
     json!({
         "scenario": sc.file.name,
         "seed": r.seed,
         "reps": 1,
+        "days": days,
         "duration_s": r.duration_ms as f64 / 1000.0,
         "overall": Value::Object(overall),
         "tasks": r

@@ -158,6 +158,46 @@ pub struct EnterpriseSpec {
     /// Agent breaks: while on break an agent is not available (MinAvailableAgentCount).
     #[serde(default)]
     pub breaks: Vec<BreakSpec>,
+    /// Daily shifts: outside them an agent is logged out (not available, no calls, and its
+    /// time does not count in utilisation). Agents in no shift are logged in throughout.
+    #[serde(default)]
+    pub shifts: Vec<ShiftSpec>,
+}
+
+/// A daily shift.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftSpec {
+    /// The agents (empty: every agent).
+    #[serde(default)]
+    pub cnos: Vec<String>,
+    /// Log-in time, HH:mm, every day.
+    pub login: String,
+    /// Log-out time, HH:mm, the same day (after the log-in).
+    pub logout: String,
+}
+
+impl ShiftSpec {
+    /// Log-in and log-out as minutes of the day, or the rule broken.
+    pub fn minutes(&self) -> Result<(u32, u32), String> {
+        let m = |s: &str| -> Result<u32, String> {
+            let (h, mm) = s
+                .split_once(':')
+                .ok_or_else(|| format!("{s:?} is not HH:mm"))?;
+            match (h.parse::<u32>(), mm.parse::<u32>()) {
+                (Ok(h), Ok(mm)) if h <= 24 && mm < 60 && h * 60 + mm <= 1440 => Ok(h * 60 + mm),
+                _ => Err(format!("{s:?} is not a time of day HH:mm")),
+            }
+        };
+        let (a, b) = (m(&self.login)?, m(&self.logout)?);
+        if a >= b {
+            return Err(format!(
+                "login {} must be before logout {}",
+                self.login, self.logout
+            ));
+        }
+        Ok((a, b))
+    }
 }
 
 /// A break taken by some agents.
@@ -625,6 +665,11 @@ impl ScenarioFile {
                     format!("enterprise.voices[{i}].duration_s"),
                     format!("{} must be >= 0", v.duration_s),
                 );
+            }
+        }
+        for (i, sh) in self.enterprise.shifts.iter().enumerate() {
+            if let Err(e) = sh.minutes() {
+                bad(format!("enterprise.shifts[{i}]"), e);
             }
         }
         for (i, b) in self.enterprise.breaks.iter().enumerate() {

@@ -34,6 +34,7 @@ use crate::request::{CallStrategy, Code, StatusTrigger, TaskStatus, TaskType};
 use crate::scenario::{PacerSpec, Scenario};
 use crate::sim::rng::{Stream, mix, stream};
 use crate::sim::{EventQueue, SimTime, ms};
+use crate::world::calendar::{self, CallingHours, Clock, Window};
 use hdrhistogram::Histogram;
 use rand::RngExt;
 use std::collections::{BTreeSet, VecDeque};
@@ -138,6 +139,16 @@ enum Ev {
         call: u32,
         epoch: u32,
     },
+    /// AutoStart: the task starts.
+    AutoStart {
+        task: u16,
+    },
+    /// AutoStop: the task pauses, or ends with ForceEndFlag.
+    AutoStop {
+        task: u16,
+    },
+    /// Midnight: RetryStrategyOnlyToday drops, daily call caps reset.
+    DayEnd,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +199,10 @@ struct Call {
     agent_missed: bool,
     /// The call record's EndReason when it ends (1000 customer hung up, 1002 platform).
     end_reason: u16,
+    /// Which attempt at the number this is (0 = the first call).
+    attempt: u32,
+    /// When the number was first called.
+    first_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +226,8 @@ struct Agent {
     last_call_end: u64,
     break_pending: bool,
     on_break: bool,
+    /// The task the agent moves to when the current call's wrap-up ends (u16::MAX: none).
+    pending_task: u16,
     served: u64,
     times: StateTimes,
     calls: u64,
@@ -272,6 +289,46 @@ struct TaskRun {
     /// Planned customers with no agent to meet (an agent went on break): the next plans are
     /// skipped to even it out.
     surplus: u32,
+    /// TimeStrategy and AutoTaskType windows.
+    hours: CallingHours,
+    /// Basic retries: the delay of each round, ms (empty: no retries).
+    retry_delays_ms: Vec<u64>,
+    /// RetryStrategyTimeType 1: rounds measured from the first call (else the previous one).
+    retry_from_first: bool,
+    /// Retries scheduled and not yet due: (due, sequence) → number.
+    retry_future: BTreeSet<(u64, u64, u64, u32, u64)>,
+    /// Retries due: (round order key, sequence, number, attempt, first call).
+    retry_ready: BTreeSet<(u32, u64, u64, u32, u64)>,
+    retry_seq: u64,
+    /// CallPriorityStrategy: the retry pool before the never-called pool.
+    retry_first: bool,
+    /// CallPriorityStrategy retryCall desc: higher rounds first.
+    retry_desc: bool,
+    /// The task ended for good (AutoStop with ForceEndFlag): it never starts again.
+    ended: bool,
+    /// Why numbers finished.
+    fates: NumberFates,
+    /// Numbers by attempts made when they finished (index = attempts).
+    attempts: Vec<u64>,
+    /// The task has started at least once.
+    started: bool,
+    /// Agent time spent in this task (an agent shared by tasks counts where it was).
+    agent_times: StateTimes,
+}
+
+/// Why a task's numbers finished.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct NumberFates {
+    /// Bridged to an agent (Type 1) or answered (Type 2).
+    pub connected: u64,
+    /// Not connected after every attempt the RetryStrategy allows.
+    pub retries_exhausted: u64,
+    /// The number does not exist (never retried).
+    pub invalid: u64,
+    /// Dropped at the end of the day by RetryStrategyOnlyToday.
+    pub dropped_at_day_end: u64,
+    /// Left when the task ended (AutoStop with ForceEndFlag).
+    pub task_ended: u64,
 }
 
 /// A pause of a task and its cause.
@@ -288,6 +345,12 @@ pub struct PauseRecord {
 /// Per-task results.
 #[derive(Debug, Clone)]
 pub struct TaskResult {
+    /// Why numbers finished.
+    pub fates: NumberFates,
+    /// Numbers by the attempts they had when they finished (index = attempts).
+    pub attempts: Vec<u64>,
+    /// Calls that were retries (attempt 2 or later).
+    pub retries_placed: u64,
     /// Task name.
     pub name: String,
     /// Type 1 or 2.
@@ -393,6 +456,13 @@ struct Engine<'a> {
     waiting_all: u64,
     waiting_since: u64,
     cdr: Option<Vec<CallRecord>>,
+    clock: Clock,
+    /// Per agent: the day's connected calls and the cap (CallLimitStrategy), u32::MAX = none.
+    day_calls: Vec<u32>,
+    call_cap: Vec<u32>,
+    /// Agents held back for the rest of the day by their cap.
+    capped: Vec<bool>,
+    retries_placed: Vec<u64>,
 }
 
 /// Run a scenario once with `seed`, optionally forcing every task's pacer.
@@ -436,6 +506,7 @@ pub fn run_with(
                 last_call_end: 0,
                 break_pending: false,
                 on_break: false,
+                pending_task: u16::MAX,
                 served: 0,
                 times: StateTimes::default(),
                 calls: 0,
@@ -452,6 +523,11 @@ pub fn run_with(
         waiting_all: 0,
         waiting_since: 0,
         cdr: record_calls.then(Vec::new),
+        clock: Clock::new(sc.start),
+        day_calls: vec![0; sc.enterprise.agents.len()],
+        call_cap: vec![u32::MAX; sc.enterprise.agents.len()],
+        capped: vec![false; sc.enterprise.agents.len()],
+        retries_placed: vec![0; sc.tasks.len()],
     };
     e.setup(pacer_override);
     e.main_loop();
@@ -552,7 +628,78 @@ impl<'a> Engine<'a> {
                 clairvoyant,
                 planned: 0,
                 surplus: 0,
+                hours: self.calling_hours(req),
+                retry_delays_ms: match &req.retry_strategy {
+                    Some(crate::request::RetryStrategy::Basic { strategy, .. }) => {
+                        let mut rounds = strategy.clone();
+                        rounds.sort_by_key(|r| r.round);
+                        rounds.iter().map(|r| r.time.seconds() * 1000).collect()
+                    }
+                    _ => Vec::new(),
+                },
+                retry_from_first: req.retry_time_type
+                    == crate::request::RetryTimeType::FromFirstCall,
+                retry_future: BTreeSet::new(),
+                retry_ready: BTreeSet::new(),
+                retry_seq: 0,
+                retry_first: {
+                    let pos = |k| {
+                        req.call_priority_strategy
+                            .iter()
+                            .find(|e| e.kind == k)
+                            .map(|e| e.sort)
+                    };
+                    match (
+                        pos(crate::request::PoolKind::RetryCall),
+                        pos(crate::request::PoolKind::FirstCall),
+                    ) {
+                        (Some(r), Some(f)) => r <= f,
+                        (None, Some(_)) => false,
+                        _ => true,
+                    }
+                },
+                retry_desc: req
+                    .call_priority_strategy
+                    .iter()
+                    .any(|e| e.kind == crate::request::PoolKind::RetryCall && e.desc),
+                ended: false,
+                fates: NumberFates::default(),
+                attempts: Vec::new(),
+                started: false,
+                agent_times: StateTimes::default(),
             });
+            for cl in &req.call_limits {
+                for cno in &cl.cnos {
+                    if let Some(a) = self.sc.enterprise.agent_position(cno) {
+                        self.call_cap[a as usize] = cl.limit;
+                    }
+                }
+            }
+            // AutoStart in the future: the task waits, created, until then.
+            let start_at = req.auto_start.and_then(|sch| {
+                let day = sch.day.unwrap_or(self.clock.start_date());
+                let time = sch.time.unwrap_or(jiff::civil::Time::midnight());
+                self.clock.ms_of(day.to_datetime(time))
+            });
+            if let Some(stop) = req.auto_stop {
+                let day = stop.day.unwrap_or(self.clock.start_date());
+                let time = stop.time.unwrap_or(jiff::civil::time(23, 59, 59, 0));
+                match self.clock.ms_of(day.to_datetime(time)) {
+                    Some(at) => self.q.push(SimTime(at), Ev::AutoStop { task: i as u16 }),
+                    None => self.q.push(SimTime(0), Ev::AutoStop { task: i as u16 }),
+                }
+            }
+            if let Some(at) = start_at.filter(|&at| at > 0) {
+                self.q.push(SimTime(at), Ev::AutoStart { task: i as u16 });
+                self.q.push(SimTime(0), Ev::Tick { task: i as u16 });
+                for &a in &t.agents {
+                    let ag = &mut self.agents[a as usize];
+                    if ag.task == u16::MAX {
+                        ag.task = i as u16;
+                    }
+                }
+                continue;
+            }
             let r = self.platform.start_task(
                 platform_id,
                 self.sc.start,
@@ -564,6 +711,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             self.tasks[i].running = true;
+            self.tasks[i].started = true;
             for &a in &t.agents {
                 let ag = &mut self.agents[a as usize];
                 if ag.task == u16::MAX {
@@ -571,9 +719,15 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        // Agents enter their task's idle pool.
+        // Agents enter their task's idle pool; a task counts the agents it holds (an agent
+        // listed by several tasks belongs to the first until another claims it at its start).
+        for t in &mut self.tasks {
+            t.available = 0;
+        }
         for a in 0..self.agents.len() as u32 {
-            if self.agents[a as usize].task != u16::MAX {
+            let ti = self.agents[a as usize].task;
+            if ti != u16::MAX {
+                self.tasks[usize::from(ti)].available += 1;
                 self.enter_idle(a);
             }
         }
@@ -587,6 +741,47 @@ impl<'a> Engine<'a> {
                         Ev::BreakEnd { agent: a },
                     );
                 }
+            }
+        }
+        // Shifts: outside them agents are logged out, as a break from log-out to the next log-in.
+        for sh in &self.sc.file.enterprise.shifts {
+            let Ok((login, logout)) = sh.minutes() else {
+                continue;
+            };
+            let agents: Vec<u32> = if sh.cnos.is_empty() {
+                (0..self.agents.len() as u32).collect()
+            } else {
+                sh.cnos
+                    .iter()
+                    .filter_map(|c| self.sc.enterprise.agent_position(c))
+                    .collect()
+            };
+            let (first_day, _) = self.clock.day_and_time(0);
+            let (last_day, _) = self.clock.day_and_time(self.end);
+            let day0 = self.clock.next_midnight(0) as i64 - calendar::DAY_MS as i64;
+            let at = |day: u64, min: u32| -> i64 {
+                day0 + (day - first_day) as i64 * calendar::DAY_MS as i64 + i64::from(min) * 60_000
+            };
+            // Off periods: [logout of day d, login of day d+1), and before the first log-in.
+            let mut offs: Vec<(i64, i64)> = vec![(i64::MIN, at(first_day, login))];
+            for d in first_day..=last_day {
+                offs.push((at(d, logout), at(d + 1, login)));
+            }
+            for (from, to) in offs {
+                let (from, to) = (from.max(0) as u64, to.max(0) as u64);
+                if to <= from || from >= self.end {
+                    continue;
+                }
+                for &a in &agents {
+                    self.q.push(SimTime(from), Ev::BreakStart { agent: a });
+                    self.q.push(SimTime(to), Ev::BreakEnd { agent: a });
+                }
+            }
+        }
+        if self.end > 0 {
+            let midnight = self.clock.next_midnight(0);
+            if midnight < self.end {
+                self.q.push(SimTime(midnight), Ev::DayEnd);
             }
         }
         for i in 0..self.tasks.len() {
@@ -641,7 +836,11 @@ impl<'a> Engine<'a> {
             }
             Ev::Arrival { task } => {
                 let i = usize::from(task);
-                if self.tasks[i].running && self.can_dial(i) > 0 {
+                self.promote_due(i);
+                if self.tasks[i].running
+                    && self.tasks[i].hours.open(&self.clock, self.now)
+                    && self.can_dial(i) > 0
+                {
                     self.place(i);
                 }
                 if let Some(gap) = self.tasks[i].pacer.next_arrival_ms()
@@ -669,6 +868,9 @@ impl<'a> Engine<'a> {
             Ev::BreakStart { agent } => self.break_start(agent),
             Ev::BreakEnd { agent } => self.break_end(agent),
             Ev::Dial { call, epoch } if self.live(call, epoch) => self.dial_planned(call),
+            Ev::AutoStart { task } => self.auto_start(usize::from(task)),
+            Ev::AutoStop { task } => self.auto_stop(usize::from(task)),
+            Ev::DayEnd => self.day_end(),
             _ => {} // a cancelled timer
         }
     }
@@ -696,6 +898,10 @@ impl<'a> Engine<'a> {
             AgentState::Break => s.on_break += d,
         };
         add(&mut self.agents[a as usize].times, to - from);
+        let ti = self.agents[a as usize].task;
+        if ti != u16::MAX {
+            add(&mut self.tasks[usize::from(ti)].agent_times, to - from);
+        }
         let mut t = from;
         while t < to {
             let b_end = ((t / self.bucket_ms) + 1) * self.bucket_ms;
@@ -817,7 +1023,7 @@ impl<'a> Engine<'a> {
     /// Calls the caps allow now: Concurrency and the numbers left.
     fn can_dial(&self, ti: usize) -> u64 {
         let t = &self.tasks[ti];
-        let left = t.numbers - t.next_number;
+        let left = t.numbers - t.next_number + t.retry_ready.len() as u64;
         let lines = if t.concurrency == 0 {
             u64::MAX
         } else {
@@ -828,6 +1034,10 @@ impl<'a> Engine<'a> {
 
     fn pace(&mut self, ti: usize) {
         if !self.tasks[ti].running {
+            return;
+        }
+        self.promote_due(ti);
+        if !self.tasks[ti].hours.open(&self.clock, self.now) {
             return;
         }
         let want = if self.tasks[ti].type2_fill {
@@ -861,11 +1071,12 @@ impl<'a> Engine<'a> {
     fn draw(&mut self, ti: usize) -> Call {
         let sc = self.sc;
         let c = &sc.file.customers;
+        let (number, attempt, first_ms) = self.next_target(ti);
+        let now = self.now;
         let t = &mut self.tasks[ti];
-        let number = t.next_number;
-        t.next_number += 1;
+        let first_ms = if attempt == 0 { now } else { first_ms };
         let entity = (u64::from(t.idx) << 40) | number;
-        let mut rng = stream(self.seed, Stream::Number, entity, 0);
+        let mut rng = stream(self.seed, Stream::Number, entity, u64::from(attempt));
         // The number's own stream, always drawn in the same order: kind, answer, time to
         // answer, patience, talk, IVR. Draws stop once the fate needs no more (a number that
         // does not answer needs no patience), which changes no value that is drawn: nothing
@@ -930,6 +1141,8 @@ impl<'a> Engine<'a> {
             bridged_at: NONE_TIME,
             agent_missed: false,
             end_reason: END_CUSTOMER,
+            attempt,
+            first_ms,
         }
     }
 
@@ -998,7 +1211,10 @@ impl<'a> Engine<'a> {
 
     fn dial_planned(&mut self, call: u32) {
         let ti = usize::from(self.calls[call as usize].task);
-        if self.tasks[ti].running && self.can_dial(ti) > 0 {
+        if self.tasks[ti].running
+            && self.tasks[ti].hours.open(&self.clock, self.now)
+            && self.can_dial(ti) > 0
+        {
             self.tasks[ti].planned -= 1;
             self.launch(ti, call);
         } else {
@@ -1236,6 +1452,7 @@ impl<'a> Engine<'a> {
         t.counts.connected += 1;
         record(&mut t.wait, wait);
         self.bucket(self.now).connected += 1;
+        self.day_calls[a as usize] += 1;
         let ag = &mut self.agents[a as usize];
         ag.calls += 1;
         if wait <= TWO_SECONDS_MS {
@@ -1314,6 +1531,26 @@ impl<'a> Engine<'a> {
         let t = &mut self.tasks[ti];
         t.wrapping -= 1;
         t.wrap_end_sum -= self.agents[a as usize].wrap_end;
+        let pending = self.agents[a as usize].pending_task;
+        if pending != u16::MAX {
+            // The agent moves to the task that claimed it.
+            self.agents[a as usize].pending_task = u16::MAX;
+            self.agents[a as usize].task = pending;
+            let ti = usize::from(pending);
+            self.set_agent(a, AgentState::Idle);
+            self.enter_idle(a);
+            self.dispatch(ti);
+            self.pace_if_fill(ti);
+            return;
+        }
+        if self.day_calls[a as usize] >= self.call_cap[a as usize] {
+            // CallLimitStrategy: the day's cap is reached; no more calls until midnight.
+            self.capped[a as usize] = true;
+            self.set_agent(a, AgentState::Break);
+            self.tasks[ti].available -= 1;
+            self.check_min_available(ti);
+            return;
+        }
         self.enter_idle(a);
         self.dispatch(ti);
         self.pace_if_fill(ti);
@@ -1330,12 +1567,268 @@ impl<'a> Engine<'a> {
         self.calls[call as usize].state = CallState::Done;
         self.free_calls.push(call);
         self.lines(ti, -1);
+        self.number_outcome(call);
+        self.maybe_finish(ti);
+    }
+
+    /// A call ended: its number is finished, or waits for its next round.
+    fn number_outcome(&mut self, call: u32) {
+        let c = self.calls[call as usize];
+        let ti = usize::from(c.task);
+        let now = self.now;
+        let t = &mut self.tasks[ti];
+        let connected =
+            c.bridged_at != NONE_TIME || (t.ttype == TaskType::Automatic && c.fate == Fate::Answer);
+        let round = c.attempt as usize; // the retry this failure would lead to, 0-based
+        if !connected && c.fate != Fate::Invalid && round < t.retry_delays_ms.len() && !t.ended {
+            let base = if t.retry_from_first {
+                c.first_ms
+            } else {
+                c.placed_at
+            };
+            let due = (base + t.retry_delays_ms[round]).max(now);
+            t.retry_seq += 1;
+            t.retry_future
+                .insert((due, t.retry_seq, c.number, c.attempt + 1, c.first_ms));
+            return;
+        }
+        if connected {
+            t.fates.connected += 1;
+        } else if c.fate == Fate::Invalid {
+            t.fates.invalid += 1;
+        } else {
+            t.fates.retries_exhausted += 1;
+        }
+        let n = c.attempt as usize + 1;
+        if t.attempts.len() <= n {
+            t.attempts.resize(n + 1, 0);
+        }
+        t.attempts[n] += 1;
+        self.number_done(ti);
+    }
+
+    fn number_done(&mut self, ti: usize) {
         let t = &mut self.tasks[ti];
         t.done_numbers += 1;
         if t.done_numbers == t.numbers && t.finished_at.is_none() {
             t.finished_at = Some(self.now);
         }
-        self.maybe_finish(ti);
+    }
+
+    /// Move the retries that are due into the ready pool.
+    fn promote_due(&mut self, ti: usize) {
+        let now = self.now;
+        let t = &mut self.tasks[ti];
+        while let Some(&(due, seq, number, attempt, first)) = t.retry_future.first() {
+            if due > now {
+                break;
+            }
+            t.retry_future.pop_first();
+            let key = if t.retry_desc {
+                u32::MAX - attempt
+            } else {
+                attempt
+            };
+            t.retry_ready.insert((key, seq, number, attempt, first));
+        }
+    }
+
+    /// The next number to dial (number, attempt, first call), by CallPriorityStrategy.
+    fn next_target(&mut self, ti: usize) -> (u64, u32, u64) {
+        let t = &mut self.tasks[ti];
+        let fresh_left = t.next_number < t.numbers;
+        let take_retry = !t.retry_ready.is_empty() && (t.retry_first || !fresh_left);
+        if take_retry && let Some((_, _, number, attempt, first)) = t.retry_ready.pop_first() {
+            self.retries_placed[ti] += 1;
+            return (number, attempt, first);
+        }
+        let number = t.next_number;
+        t.next_number += 1;
+        (number, 0, 0)
+    }
+
+    fn calling_hours(&self, req: &crate::request::CreateTask) -> CallingHours {
+        let compile = |ids: &[u64]| -> Vec<Window> {
+            ids.iter()
+                .filter_map(|id| self.sc.enterprise.time_condition(*id))
+                .filter_map(|tc| match Window::compile(tc, self.clock.start_date()) {
+                    Ok(w) => Some(w),
+                    Err(e) => {
+                        tracing::warn!("time condition {}: {e}", tc.id);
+                        None
+                    }
+                })
+                .collect()
+        };
+        CallingHours {
+            forbidden: compile(&req.time_strategy),
+            allowed: (req.auto_task_type == crate::request::AutoTaskType::Interval)
+                .then(|| compile(&req.auto_trigger_time_strategy)),
+        }
+    }
+
+    fn auto_start(&mut self, ti: usize) {
+        let t = &self.tasks[ti];
+        if t.running || t.ended {
+            return;
+        }
+        let (id, at) = (t.platform_id, self.at());
+        let r = self
+            .platform
+            .start_task(id, at, StatusTrigger::System, "AutoStart");
+        if !r.is_ok() {
+            tracing::warn!(task = ti, "AutoStart refused: {}", r.message);
+            return;
+        }
+        self.claim_agents(ti);
+        let now = self.now;
+        let t = &mut self.tasks[ti];
+        t.running = true;
+        t.started = true;
+        t.warm_until = now + t.warm_ms;
+        t.pacer.restarted(true);
+        if let Some(gap) = t.pacer.next_arrival_ms() {
+            self.q
+                .push(SimTime(now + gap), Ev::Arrival { task: ti as u16 });
+        }
+        self.check_min_available(ti);
+    }
+
+    /// A task starts: its agents that are in no running task join it (an idle agent at once,
+    /// a busy one when its wrap-up ends). The platform store has already checked that none is
+    /// in another running task.
+    fn claim_agents(&mut self, ti: usize) {
+        for &a in &self.sc.tasks[ti].agents {
+            let from = self.agents[a as usize].task;
+            if usize::from(from) == ti {
+                continue;
+            }
+            if from != u16::MAX && self.tasks[usize::from(from)].running {
+                continue;
+            }
+            let on_break = self.agents[a as usize].on_break || self.capped[a as usize];
+            if from != u16::MAX && !on_break {
+                self.tasks[usize::from(from)].available -= 1;
+            }
+            if !on_break {
+                self.tasks[ti].available += 1;
+            }
+            match self.agents[a as usize].state {
+                AgentState::Idle => {
+                    if from != u16::MAX {
+                        self.leave_idle(a);
+                    }
+                    self.agents[a as usize].task = ti as u16;
+                    self.enter_idle(a);
+                }
+                AgentState::Break => self.agents[a as usize].task = ti as u16,
+                _ => self.agents[a as usize].pending_task = ti as u16,
+            }
+        }
+        self.dispatch(ti);
+    }
+
+    fn auto_stop(&mut self, ti: usize) {
+        let force = self.sc.tasks[ti].request.force_end;
+        let (id, at) = (self.tasks[ti].platform_id, self.at());
+        if force {
+            self.platform
+                .end_task(id, at, "AutoStop with ForceEndFlag: ended whatever is left");
+            let t = &mut self.tasks[ti];
+            t.ended = true;
+            t.running = false;
+            t.paused_by_min = false;
+            // Whatever is left is finished now: never-called numbers and waiting retries.
+            let left = (t.numbers - t.next_number)
+                + t.retry_future.len() as u64
+                + t.retry_ready.len() as u64;
+            t.next_number = t.numbers;
+            t.retry_future.clear();
+            t.retry_ready.clear();
+            t.fates.task_ended += left;
+            t.done_numbers += left;
+        } else if self.tasks[ti].running || self.tasks[ti].paused_by_min {
+            self.platform.pause_task(
+                id,
+                0,
+                at,
+                StatusTrigger::System,
+                "AutoStop: paused at the stop time",
+            );
+            let now_s = self.now as f64 / 1000.0;
+            let t = &mut self.tasks[ti];
+            t.running = false;
+            t.paused_by_min = false;
+            t.pauses.push(PauseRecord {
+                at_s: now_s,
+                resumed_at_s: None,
+                cause: "AutoStop".into(),
+            });
+        }
+    }
+
+    /// Midnight: RetryStrategyOnlyToday, and every agent's daily call count starts again.
+    fn day_end(&mut self) {
+        use crate::request::RetryOnlyToday as R;
+        for ti in 0..self.tasks.len() {
+            let rule = self.sc.tasks[ti].request.retry_only_today;
+            let t = &mut self.tasks[ti];
+            if !t.started || t.ended {
+                continue;
+            }
+            let mut dropped = 0;
+            if matches!(rule, R::DropBoth | R::DropRetries) {
+                for &(_, _, _, attempt, _) in t.retry_future.iter() {
+                    let n = attempt as usize;
+                    if t.attempts.len() <= n {
+                        t.attempts.resize(n + 1, 0);
+                    }
+                    t.attempts[n] += 1;
+                }
+                for &(_, _, _, attempt, _) in t.retry_ready.iter() {
+                    let n = attempt as usize;
+                    if t.attempts.len() <= n {
+                        t.attempts.resize(n + 1, 0);
+                    }
+                    t.attempts[n] += 1;
+                }
+                dropped += t.retry_future.len() as u64 + t.retry_ready.len() as u64;
+                t.retry_future.clear();
+                t.retry_ready.clear();
+            }
+            if matches!(rule, R::DropBoth | R::DropNeverCalled) {
+                let left = t.numbers - t.next_number;
+                if t.attempts.is_empty() {
+                    t.attempts.resize(1, 0);
+                }
+                t.attempts[0] += left;
+                dropped += left;
+                t.next_number = t.numbers;
+            }
+            t.fates.dropped_at_day_end += dropped;
+            for _ in 0..dropped {
+                self.number_done(ti);
+            }
+            self.maybe_finish(ti);
+        }
+        for a in 0..self.agents.len() {
+            self.day_calls[a] = 0;
+            if self.capped[a] {
+                self.capped[a] = false;
+                let ag = &mut self.agents[a];
+                if ag.task != u16::MAX && ag.state == AgentState::Break && !ag.on_break {
+                    let ti = usize::from(ag.task);
+                    self.tasks[ti].available += 1;
+                    self.enter_idle(a as u32);
+                    self.dispatch(ti);
+                    self.check_min_available(ti);
+                }
+            }
+        }
+        let next = self.clock.next_midnight(self.now);
+        if next < self.end {
+            self.q.push(SimTime(next), Ev::DayEnd);
+        }
     }
 
     fn record(&self, call: u32) -> CallRecord {
@@ -1382,7 +1875,13 @@ impl<'a> Engine<'a> {
 
     fn maybe_finish(&mut self, ti: usize) {
         let t = &self.tasks[ti];
-        if t.running && t.next_number == t.numbers && t.in_progress == 0 && t.planned == 0 {
+        if t.running
+            && t.next_number == t.numbers
+            && t.in_progress == 0
+            && t.planned == 0
+            && t.retry_future.is_empty()
+            && t.retry_ready.is_empty()
+        {
             let id = t.platform_id;
             let auto_complete = self.sc.tasks[ti].request.auto_complete;
             let at = self.at();
@@ -1532,12 +2031,12 @@ impl<'a> Engine<'a> {
             if let Err(e) = t.counts.check_conservation() {
                 panic!("conservation broken in task {i}: {e}");
             }
-            let mut times = StateTimes::default();
-            for a in agents.iter().filter(|a| a.task == Some(i)) {
-                times.add(&a.times);
-            }
+            let times = t.agent_times;
             let rec = self.platform.task(t.platform_id);
             tasks.push(TaskResult {
+                fates: t.fates,
+                attempts: t.attempts.clone(),
+                retries_placed: self.retries_placed[i],
                 name: self.sc.tasks[i].request.name.clone(),
                 task_type: t.ttype,
                 pacer: t.pacer_name.clone(),

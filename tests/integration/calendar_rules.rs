@@ -1,0 +1,291 @@
+//! The campaign calendar, rule by rule, on small scenarios, read from the call records:
+//! AutoStart, forbidden and interval windows, AutoStop with and without ForceEndFlag, retry
+//! delays to the millisecond, the only-today rule, attempts per number, shared agents, daily
+//! call caps and shifts.
+
+use dialsim::scenario::{self, Scenario};
+use dialsim::world::engine::{CallRecord, RunResult, run_with};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const H: u64 = 3_600_000;
+const MIN: u64 = 60_000;
+
+/// 10 agents from Monday 2026-01-05 09:00, a progressive dialer (so dials happen at every tick
+/// with free agents), `extra` merged into the request, `edit` applied to the whole scenario.
+fn scenario(extra: Value, edit: impl Fn(&mut Value)) -> Scenario {
+    let cnos: Vec<String> = (1000..1010).map(|c| c.to_string()).collect();
+    let mut v = json!({
+        "name": "calendar",
+        "seed": 3,
+        "start": "2026-01-05T09:00:00",
+        "duration_s": 8 * 3600,
+        "enterprise": {
+            "id": 36,
+            "agents": {"count": 10, "first_cno": 1000},
+            "agent_behaviour": {"talk_s": {"exponential": {"mean": 60}}, "wrapup_s": 5, "answer_delay_s": 1},
+            "time_conditions": [
+                {"Id": 1, "Name": "lunch", "Type": 1, "DayOfWeek": "2,3,4,5,6", "StartTime": "12:00", "EndTime": "13:00", "Priority": 1},
+                {"Id": 2, "Name": "morning", "Type": 1, "DayOfWeek": "2,3,4,5,6", "StartTime": "10:00", "EndTime": "11:00", "Priority": 2}
+            ]
+        },
+        "customers": {
+            "answer_probability": 0.4,
+            "time_to_answer_s": {"exponential": {"mean": 8}},
+            "patience_s": {"exponential": {"mean": 20}}
+        },
+        "tasks": [{
+            "request": {"EnterpriseId": 36, "Name": "t", "Type": 1, "CallGroupType": 1,
+                        "Cnos": cnos.join(","), "MinAvailableAgentCount": 1},
+            "numbers": {"count": 50_000},
+            "pacer": "progressive"
+        }]
+    });
+    if let (Some(r), Some(x)) = (v["tasks"][0]["request"].as_object_mut(), extra.as_object()) {
+        r.extend(x.clone());
+    }
+    edit(&mut v);
+    let text = v.to_string();
+    scenario::parse(&text, "calendar")
+        .and_then(|f| f.check(&text, Path::new("calendar")))
+        .unwrap_or_else(|e| panic!("invalid test scenario: {e}"))
+}
+
+fn run(sc: &Scenario) -> RunResult {
+    run_with(sc, sc.file.seed, None, true)
+}
+
+fn starts(r: &RunResult) -> Vec<u64> {
+    r.calls.iter().map(|c| c.start_ms).collect()
+}
+
+#[test]
+fn no_call_before_auto_start() {
+    let sc = scenario(json!({"AutoStart": 1, "AutoStartTime": "10:30:00"}), |_| {});
+    let r = run(&sc);
+    let s = starts(&r);
+    assert!(!s.is_empty());
+    assert_eq!(
+        s.iter().min(),
+        Some(&(90 * MIN)),
+        "first call exactly at 10:30"
+    );
+}
+
+#[test]
+fn no_call_inside_a_forbidden_window_and_calls_in_progress_finish() {
+    let sc = scenario(json!({"TimeStrategy": "1"}), |_| {});
+    let r = run(&sc);
+    let lunch = 3 * H..4 * H;
+    assert!(starts(&r).iter().all(|t| !lunch.contains(t)));
+    assert!(
+        starts(&r).iter().any(|t| *t >= 4 * H),
+        "calls resume at 13:00"
+    );
+    assert!(
+        r.calls
+            .iter()
+            .any(|c| c.start_ms < 3 * H && c.end_ms > 3 * H),
+        "a call in progress at 12:00 finishes"
+    );
+}
+
+#[test]
+fn interval_calling_stays_inside_its_windows() {
+    let sc = scenario(
+        json!({"AutoTaskType": 1, "AutoTriggerTimeStrategy": "2"}),
+        |_| {},
+    );
+    let r = run(&sc);
+    let s = starts(&r);
+    assert!(!s.is_empty());
+    assert!(s.iter().all(|t| (H..2 * H).contains(t)), "only 10:00-11:00");
+}
+
+#[test]
+fn auto_stop_pauses_and_force_end_ends_for_good() {
+    for force in [0, 1] {
+        let sc = scenario(
+            json!({"AutoStop": 1, "AutoStopTime": "11:00:00", "ForceEndFlag": force}),
+            |_| {},
+        );
+        let r = run(&sc);
+        assert!(starts(&r).iter().all(|t| *t < 2 * H), "no call after 11:00");
+        let t = &r.tasks[0];
+        let last = t.status_changes.last().expect("status changes");
+        if force == 1 {
+            assert_eq!(t.status, 3, "ended");
+            assert!(t.fates.task_ended > 0, "numbers left count as task ended");
+        } else {
+            assert_eq!(t.status, 2, "paused: {last:?}");
+            assert_eq!(t.fates.task_ended, 0);
+        }
+    }
+}
+
+fn by_number(r: &RunResult) -> BTreeMap<u64, Vec<&CallRecord>> {
+    let mut m: BTreeMap<u64, Vec<&CallRecord>> = BTreeMap::new();
+    for c in &r.calls {
+        m.entry(c.number).or_default().push(c);
+    }
+    for v in m.values_mut() {
+        v.sort_by_key(|c| c.start_ms);
+    }
+    m
+}
+
+fn retry_scenario(time_type: u8) -> Scenario {
+    // Nobody answers: every number is retried until its rounds run out; 40 agents for 20
+    // numbers, so a retry is dialled the moment it is due.
+    scenario(
+        json!({
+            "RetryStrategy": "{\"retry\":2,\"strategy\":[{\"round\":1,\"time\":\"0-0-2\"},{\"round\":2,\"time\":\"0-0-7\"}]}",
+            "RetryStrategyTimeType": time_type,
+            "CustomerTimeout": 20
+        }),
+        |v| {
+            v["customers"]["answer_probability"] = json!(0.0);
+            v["tasks"][0]["numbers"] = json!({"count": 20});
+            v["enterprise"]["agents"]["count"] = json!(40);
+        },
+    )
+}
+
+#[test]
+fn retry_delays_are_exact_and_attempts_bounded() {
+    for (time_type, second_gap) in [(1u8, 7 * MIN - 2 * MIN), (2, 7 * MIN)] {
+        let r = run(&retry_scenario(time_type));
+        let m = by_number(&r);
+        assert_eq!(m.len(), 20);
+        for (n, calls) in &m {
+            assert_eq!(calls.len(), 3, "number {n}: 1 + retry attempts");
+            assert_eq!(calls[1].start_ms - calls[0].start_ms, 2 * MIN, "round 1");
+            assert_eq!(
+                calls[2].start_ms - calls[1].start_ms,
+                second_gap,
+                "round 2, RetryStrategyTimeType {time_type}"
+            );
+        }
+        let t = &r.tasks[0];
+        assert_eq!(t.fates.retries_exhausted, 20);
+        assert_eq!(t.attempts.get(3), Some(&20));
+        assert_eq!(t.retries_placed, 40);
+    }
+}
+
+#[test]
+fn only_today_drops_what_waits_at_midnight() {
+    // Start at 23:50; retries are due after midnight; rule 2 drops the waiting retries.
+    let sc = scenario(
+        json!({
+            "RetryStrategy": "{\"retry\":1,\"strategy\":[{\"round\":1,\"time\":\"0-0-20\"}]}",
+            "RetryStrategyOnlyToday": 2,
+            "CustomerTimeout": 20
+        }),
+        |v| {
+            v["start"] = json!("2026-01-05T23:50:00");
+            v["duration_s"] = json!(3600);
+            v["customers"]["answer_probability"] = json!(0.0);
+            v["tasks"][0]["numbers"] = json!({"count": 15});
+        },
+    );
+    let r = run(&sc);
+    assert!(
+        r.calls.iter().all(|c| c.start_ms < 10 * MIN),
+        "no retry after midnight"
+    );
+    assert_eq!(r.tasks[0].fates.dropped_at_day_end, 15);
+    assert_eq!(r.tasks[0].retries_placed, 0);
+}
+
+#[test]
+fn an_agent_is_never_in_two_running_tasks() {
+    // Task 0 is force-ended at 11:00; task 1, on the same agents, starts at 11:00.
+    let sc = scenario(
+        json!({"AutoStop": 1, "AutoStopTime": "11:00:00", "ForceEndFlag": 1}),
+        |v| {
+            let mut second = v["tasks"][0].clone();
+            second["request"]["Name"] = json!("second");
+            let r = second["request"].as_object_mut().expect("object");
+            r.remove("AutoStop");
+            r.remove("AutoStopTime");
+            r.remove("ForceEndFlag");
+            r.insert("AutoStart".into(), json!(1));
+            r.insert("AutoStartTime".into(), json!("11:00:00"));
+            v["tasks"].as_array_mut().expect("tasks").push(second);
+        },
+    );
+    let r = run(&sc);
+    let (a, b): (Vec<&CallRecord>, Vec<&CallRecord>) =
+        r.calls.iter().partition(|c| c.task_name == "t");
+    assert!(!a.is_empty() && !b.is_empty());
+    // Every bridge of the second task starts after the agent's last call in the first ended.
+    let mut last_in_first: BTreeMap<&str, u64> = BTreeMap::new();
+    for c in &a {
+        if let Some(cno) = &c.cno {
+            let e = last_in_first.entry(cno.as_str()).or_default();
+            *e = (*e).max(c.end_ms);
+        }
+    }
+    for c in &b {
+        if let (Some(cno), Some(bridge)) = (&c.cno, c.bridge_ms) {
+            assert!(bridge >= 2 * H, "second task bridged before it started");
+            if let Some(&end) = last_in_first.get(cno.as_str()) {
+                assert!(bridge >= end, "agent {cno} in both tasks at once");
+            }
+        }
+    }
+}
+
+#[test]
+fn call_limit_caps_each_agents_day_exactly() {
+    let sc = scenario(
+        json!({"CallLimitStrategy": "[{\"cnos\":[\"1000\",\"1001\"],\"limit\":7}]"}),
+        |_| {},
+    );
+    let r = run(&sc);
+    let bridged = |cno: &str| {
+        r.calls
+            .iter()
+            .filter(|c| c.cno.as_deref() == Some(cno))
+            .count()
+    };
+    assert_eq!(bridged("1000"), 7);
+    assert_eq!(bridged("1001"), 7);
+    assert!(bridged("1002") > 7, "agents without a cap keep working");
+}
+
+#[test]
+fn shifts_log_agents_out_and_pause_the_task() {
+    let sc = scenario(json!({"MinAvailableAgentCount": 3, "IsRewarm": 1}), |v| {
+        v["start"] = json!("2026-01-05T08:00:00");
+        v["duration_s"] = json!(24 * 3600);
+        v["enterprise"]["shifts"] = json!([{"login": "09:00", "logout": "17:00"}]);
+    });
+    let r = run(&sc);
+    let s = starts(&r);
+    assert!(
+        s.iter().all(|t| (H..9 * H).contains(t)),
+        "calls only while logged in"
+    );
+    let pauses = &r.tasks[0].pauses;
+    assert!(
+        pauses.iter().any(|p| p.at_s == 0.0),
+        "paused before the shift"
+    );
+    assert!(
+        pauses.iter().any(|p| p.at_s >= 9.0 * 3600.0),
+        "paused at log-out"
+    );
+    // Logged out 08:00-09:00 and 17:00-08:00: 16 h, less the end of a call in progress at
+    // 17:00 (an agent leaves after its wrap-up).
+    for a in &r.agents {
+        let off = a.times.on_break;
+        assert!(
+            (15 * H..=16 * H).contains(&off),
+            "agent {}: {off} ms logged out",
+            a.cno
+        );
+    }
+}
