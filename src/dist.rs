@@ -108,6 +108,16 @@ impl Dist {
         }
     }
 
+    /// The largest value it can take, seconds, when it is bounded.
+    pub fn upper_bound(&self) -> Option<f64> {
+        match self {
+            Dist::Bare(x) | Dist::Named(NamedDist::Constant(x)) => Some(*x),
+            Dist::Named(NamedDist::Uniform { max, .. }) => Some(*max),
+            Dist::Named(NamedDist::Empirical { values }) => values.iter().copied().reduce(f64::max),
+            _ => None,
+        }
+    }
+
     /// The mean, seconds.
     pub fn mean(&self) -> f64 {
         match self {

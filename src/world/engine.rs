@@ -1177,18 +1177,28 @@ impl<'a> Engine<'a> {
 
     /// Clairvoyant planning: an agent will be free at `free_at`; pass over the numbers that will
     /// not answer and time the next one that will so that its customer (after the ring and the
-    /// prompt) arrives exactly then.
+    /// prompt) arrives exactly then. It also passes over customers who would hang up before
+    /// any agent could answer (patience not longer than the agent leg's longest answer delay,
+    /// or 2 s when that delay is unbounded): the bound loses no one it could have kept.
     fn plan(&mut self, ti: usize, free_at: u64) {
         if self.tasks[ti].surplus > 0 {
             self.tasks[ti].surplus -= 1;
             return;
         }
+        let slowest_agent = ms(self
+            .sc
+            .file
+            .enterprise
+            .agent_behaviour
+            .answer_delay_s
+            .upper_bound()
+            .unwrap_or(2.0));
         let call = loop {
             if self.tasks[ti].next_number >= self.tasks[ti].numbers {
                 return;
             }
             let call = self.draw(ti);
-            if call.fate == Fate::Answer {
+            if call.fate == Fate::Answer && call.patience_ms > slowest_agent {
                 break call;
             }
             let t = &mut self.tasks[ti];
@@ -1955,7 +1965,25 @@ impl<'a> Engine<'a> {
         let ti = usize::from(ag.task);
         self.tasks[ti].available -= 1;
         if self.tasks[ti].clairvoyant {
-            self.tasks[ti].surplus += 1;
+            // One customer fewer is needed: cancel the latest planned call not dialled yet
+            // (its number counts as passed over), else skip the next plan.
+            let latest = (0..self.calls.len() as u32)
+                .filter(|&c| {
+                    let x = &self.calls[c as usize];
+                    x.state == CallState::Planned && usize::from(x.task) == ti
+                })
+                .max_by_key(|&c| (self.calls[c as usize].ring_ms, c));
+            match latest {
+                Some(c) => {
+                    self.calls[c as usize].state = CallState::Done;
+                    self.free_calls.push(c);
+                    let t = &mut self.tasks[ti];
+                    t.planned -= 1;
+                    t.counts.skipped += 1;
+                    self.number_done(ti);
+                }
+                None => self.tasks[ti].surplus += 1,
+            }
         }
         if self.agents[a as usize].state == AgentState::Idle {
             self.leave_idle(a);

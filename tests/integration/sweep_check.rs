@@ -215,3 +215,53 @@ fn check_exit_codes_follow_the_expectations() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_sweep_killed_halfway_resumes_without_rerunning_finished_cells() {
+    let dir = temp("sweep-kill");
+    // The whole four-hour quickstart per cell: slow enough in a test build to kill midway.
+    let text = std::fs::read_to_string("scenarios/quickstart.json").expect("quickstart");
+    let sc = dir.join("q.json");
+    std::fs::write(&sc, text).expect("write");
+    let sc = sc.to_str().expect("utf-8");
+    let out = dir.join("out");
+    let out_s = out.to_str().expect("utf-8");
+    let grid = ["--set", "Quotiety=1..6:1", "--threads", "1"];
+    let bin = assert_cmd::cargo::cargo_bin("dialsim");
+    let mut child = std::process::Command::new(&bin)
+        .args(["sweep", sc])
+        .args(grid)
+        .args(["--json", "--out", out_s])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("sweep starts");
+    let cells = out.join("cells.jsonl");
+    let started = std::time::Instant::now();
+    // Complete lines only: a line cut by the kill is run again, not skipped.
+    let lines = |p: &Path| {
+        std::fs::read_to_string(p)
+            .map(|t| t.matches('\n').count())
+            .unwrap_or(0)
+    };
+    while lines(&cells) < 1 && started.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    let done_before = lines(&cells);
+    assert!(done_before >= 1, "no cell finished before the kill");
+    if done_before >= 6 {
+        eprintln!("the sweep finished before it could be killed; resuming still must not rerun");
+    }
+    let (resumed, stderr) = sweep(&[&[sc][..], &grid, &["--json", "--out", out_s]].concat());
+    assert!(
+        stderr.contains(&format!("skipped {done_before} already done")),
+        "{stderr}"
+    );
+    let (whole, _) = sweep(&[&[sc][..], &grid, &["--json"]].concat());
+    assert_eq!(
+        resumed, whole,
+        "the resumed sweep differs from an uninterrupted one"
+    );
+}
