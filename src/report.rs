@@ -146,6 +146,7 @@ fn task_json(t: &TaskResult, duration_ms: u64) -> Value {
         .collect();
     m.insert("attempts_per_number".into(), Value::Object(attempts));
     m.insert("retries_placed".into(), json!(t.retries_placed));
+    m.insert("backup_calls".into(), json!(t.backup_calls));
     let _ = duration_ms;
     Value::Object(m)
 }

@@ -221,6 +221,13 @@ pub struct CustomerSpec {
     /// Optional 24 values, one per hour of day, replacing `answer_probability` in that hour.
     #[serde(default)]
     pub answer_probability_by_hour: Option<Vec<f64>>,
+    /// Optional: 24 multipliers of patience by hour of day (customers are more patient in
+    /// the evening, say).
+    #[serde(default)]
+    pub patience_scale_by_hour: Option<Vec<f64>>,
+    /// Optional: 24 multipliers of talk time by hour of day.
+    #[serde(default)]
+    pub talk_scale_by_hour: Option<Vec<f64>>,
     /// Probability that the line is busy.
     #[serde(default)]
     pub busy_probability: f64,
@@ -255,6 +262,10 @@ pub enum NumbersSpec {
     Count {
         /// How many.
         count: u64,
+        /// Backup numbers per number (0..=8, the platform's BackupTels), dialled in turn when
+        /// the main number's attempt fails.
+        #[serde(default)]
+        backup_tels: u32,
     },
     /// `{"file": "list.csv"}`: one number per line (first column), relative to the scenario.
     File {
@@ -422,6 +433,8 @@ pub struct Task {
     pub pacer: PacerSpec,
     /// The agents (indices into `Scenario::enterprise.agents`).
     pub agents: Vec<u32>,
+    /// Backup numbers per number.
+    pub backup_tels: u32,
 }
 
 /// A checked scenario, ready for the engine.
@@ -634,6 +647,24 @@ impl ScenarioFile {
                 c.unreachable_probability,
             ),
         ];
+        for (key, scales) in [
+            ("patience_scale_by_hour", &c.patience_scale_by_hour),
+            ("talk_scale_by_hour", &c.talk_scale_by_hour),
+        ] {
+            if let Some(h) = scales {
+                if h.len() != 24 {
+                    bad(
+                        format!("customers.{key}"),
+                        format!("{} values: give 24, one per hour from 00:00", h.len()),
+                    );
+                }
+                for (i, x) in h.iter().enumerate() {
+                    if !(x.is_finite() && *x > 0.0) {
+                        bad(format!("customers.{key}[{i}]"), format!("{x} must be > 0"));
+                    }
+                }
+            }
+        }
         if let Some(h) = &c.answer_probability_by_hour {
             if h.len() != 24 {
                 bad(
@@ -750,7 +781,19 @@ impl ScenarioFile {
                 });
             }
             let numbers = match &spec.numbers {
-                NumbersSpec::Count { count } => *count,
+                NumbersSpec::Count { count, backup_tels } => {
+                    if *backup_tels > 8 {
+                        request_problems.push(ScenarioProblem {
+                            location: name.clone(),
+                            json_path: format!("tasks[{ti}].numbers.backup_tels"),
+                            message: format!(
+                                "{backup_tels}: at most 8 backup numbers per number (ImportTaskTel BackupTels)"
+                            ),
+                            request_problem: None,
+                        });
+                    }
+                    *count
+                }
                 NumbersSpec::File { file } => {
                     let full = path.parent().unwrap_or(Path::new(".")).join(file);
                     match count_numbers(&full) {
@@ -797,6 +840,10 @@ impl ScenarioFile {
                     numbers,
                     pacer: spec.pacer.clone(),
                     agents,
+                    backup_tels: match spec.numbers {
+                        NumbersSpec::Count { backup_tels, .. } => backup_tels.min(8),
+                        NumbersSpec::File { .. } => 0,
+                    },
                 });
             }
         }

@@ -134,6 +134,8 @@ fn write_cdr(
             "TaskId": c.task_id.to_string(),
             "TaskName": c.task_name,
             "Number": c.number,
+            "Backup": c.backup,
+            "Attempt": c.attempt,
             "Status": c.status,
             "EndReason": c.end_reason,
             "StartTime": at(c.start_ms),

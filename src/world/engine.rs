@@ -57,6 +57,10 @@ pub struct CallRecord {
     pub task_name: String,
     /// The number's position in the task's list.
     pub number: u64,
+    /// 0: the main number; k: its k-th backup number.
+    pub backup: u32,
+    /// The attempt at the number (0 = the first call).
+    pub attempt: u32,
     /// 40 customer did not answer, 41 answered but not bridged, 42 agent did not answer (and
     /// the customer was never bridged), 43 bridged.
     pub status: u8,
@@ -201,6 +205,8 @@ struct Call {
     end_reason: u16,
     /// Which attempt at the number this is (0 = the first call).
     attempt: u32,
+    /// 0: the main number; k: its k-th backup number.
+    backup: u32,
     /// When the number was first called.
     first_ms: u64,
 }
@@ -312,6 +318,12 @@ struct TaskRun {
     attempts: Vec<u64>,
     /// The task has started at least once.
     started: bool,
+    /// Backup numbers per number, and the backups due now (number, attempt, first call,
+    /// backup index).
+    backup_tels: u32,
+    backup_ready: VecDeque<(u64, u32, u64, u32)>,
+    /// Advanced retries (Type 2): (SIP causes, delays of the rounds, ms), by `sort`.
+    advanced_retry: Vec<(Vec<String>, Vec<u64>)>,
     /// Agent time spent in this task (an agent shared by tasks counts where it was).
     agent_times: StateTimes,
 }
@@ -321,10 +333,10 @@ struct TaskRun {
 pub struct NumberFates {
     /// Bridged to an agent (Type 1) or answered (Type 2).
     pub connected: u64,
-    /// Not connected after every attempt the RetryStrategy allows.
+    /// Not answered after every attempt the RetryStrategy allows (the first, without one).
     pub retries_exhausted: u64,
-    /// The number does not exist (never retried).
-    pub invalid: u64,
+    /// Answered but never bridged (hung up or dropped): an abandoned call is not retried.
+    pub answered_not_connected: u64,
     /// Dropped at the end of the day by RetryStrategyOnlyToday.
     pub dropped_at_day_end: u64,
     /// Left when the task ended (AutoStop with ForceEndFlag).
@@ -351,6 +363,8 @@ pub struct TaskResult {
     pub attempts: Vec<u64>,
     /// Calls that were retries (attempt 2 or later).
     pub retries_placed: u64,
+    /// Calls to backup numbers.
+    pub backup_calls: u64,
     /// Task name.
     pub name: String,
     /// Type 1 or 2.
@@ -463,6 +477,7 @@ struct Engine<'a> {
     /// Agents held back for the rest of the day by their cap.
     capped: Vec<bool>,
     retries_placed: Vec<u64>,
+    backup_calls: Vec<u64>,
 }
 
 /// Run a scenario once with `seed`, optionally forcing every task's pacer.
@@ -528,6 +543,7 @@ pub fn run_with(
         call_cap: vec![u32::MAX; sc.enterprise.agents.len()],
         capped: vec![false; sc.enterprise.agents.len()],
         retries_placed: vec![0; sc.tasks.len()],
+        backup_calls: vec![0; sc.tasks.len()],
     };
     e.setup(pacer_override);
     e.main_loop();
@@ -667,6 +683,28 @@ impl<'a> Engine<'a> {
                 attempts: Vec::new(),
                 started: false,
                 agent_times: StateTimes::default(),
+                backup_tels: t.backup_tels,
+                backup_ready: VecDeque::new(),
+                advanced_retry: match &req.retry_strategy {
+                    Some(crate::request::RetryStrategy::Advanced(rules)) => {
+                        let mut rules = rules.clone();
+                        rules.sort_by_key(|r| r.sort);
+                        rules
+                            .iter()
+                            .map(|r| {
+                                let mut rounds = r.strategy.clone();
+                                rounds.sort_by_key(|x| x.round);
+                                let delays: Vec<u64> = rounds
+                                    .iter()
+                                    .take(r.retry as usize)
+                                    .map(|x| x.time.seconds() * 1000)
+                                    .collect();
+                                (r.sip_causes.clone(), delays)
+                            })
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                },
             });
             for cl in &req.call_limits {
                 for cno in &cl.cnos {
@@ -1023,7 +1061,8 @@ impl<'a> Engine<'a> {
     /// Calls the caps allow now: Concurrency and the numbers left.
     fn can_dial(&self, ti: usize) -> u64 {
         let t = &self.tasks[ti];
-        let left = t.numbers - t.next_number + t.retry_ready.len() as u64;
+        let left =
+            t.numbers - t.next_number + t.retry_ready.len() as u64 + t.backup_ready.len() as u64;
         let lines = if t.concurrency == 0 {
             u64::MAX
         } else {
@@ -1071,12 +1110,22 @@ impl<'a> Engine<'a> {
     fn draw(&mut self, ti: usize) -> Call {
         let sc = self.sc;
         let c = &sc.file.customers;
-        let (number, attempt, first_ms) = self.next_target(ti);
+        let (number, attempt, first_ms, backup) = self.next_target(ti);
         let now = self.now;
         let t = &mut self.tasks[ti];
-        let first_ms = if attempt == 0 { now } else { first_ms };
+        let first_ms = if attempt == 0 && backup == 0 {
+            now
+        } else {
+            first_ms
+        };
         let entity = (u64::from(t.idx) << 40) | number;
-        let mut rng = stream(self.seed, Stream::Number, entity, u64::from(attempt));
+        // One stream per (number, attempt, backup number): the main number is backup 0.
+        let mut rng = stream(
+            self.seed,
+            Stream::Number,
+            entity,
+            (u64::from(attempt) << 4) | u64::from(backup),
+        );
         // The number's own stream, always drawn in the same order: kind, answer, time to
         // answer, patience, talk, IVR. Draws stop once the fate needs no more (a number that
         // does not answer needs no patience), which changes no value that is drawn: nothing
@@ -1109,12 +1158,16 @@ impl<'a> Engine<'a> {
             } else {
                 &c.patience_s
             };
-            patience = ms(patience_dist.sample(&mut rng));
+            let scale = |h: &Option<Vec<f64>>| h.as_ref().and_then(|v| v.get(hour)).copied();
+            patience =
+                ms(patience_dist.sample(&mut rng)
+                    * scale(&c.patience_scale_by_hour).unwrap_or(1.0));
             let talk_dist = c
                 .talk_s
                 .as_ref()
                 .unwrap_or(&sc.file.enterprise.agent_behaviour.talk_s);
-            talk = ms(talk_dist.sample(&mut rng)).max(1);
+            talk =
+                ms(talk_dist.sample(&mut rng) * scale(&c.talk_scale_by_hour).unwrap_or(1.0)).max(1);
             ivr = ms(t.ivr_duration.sample(&mut rng)).max(1);
             (Fate::Answer, tta)
         } else {
@@ -1142,6 +1195,7 @@ impl<'a> Engine<'a> {
             agent_missed: false,
             end_reason: END_CUSTOMER,
             attempt,
+            backup,
             first_ms,
         }
     }
@@ -1589,14 +1643,32 @@ impl<'a> Engine<'a> {
         let t = &mut self.tasks[ti];
         let connected =
             c.bridged_at != NONE_TIME || (t.ttype == TaskType::Automatic && c.fate == Fate::Answer);
+        // A failed attempt on a number with backups dials the next backup at once.
+        if c.fate != Fate::Answer && c.backup < t.backup_tels && !t.ended {
+            t.backup_ready
+                .push_back((c.number, c.attempt, c.first_ms, c.backup + 1));
+            return;
+        }
         let round = c.attempt as usize; // the retry this failure would lead to, 0-based
-        if !connected && c.fate != Fate::Invalid && round < t.retry_delays_ms.len() && !t.ended {
+        // Basic mode retries no answer, busy, unreachable and failed calls; never an answered
+        // one, connected or abandoned (enumerations.md, defined by dialsim). Advanced mode
+        // (Type 2) retries by the first rule, in `sort` order, naming the attempt's SIP cause.
+        let delay = if t.advanced_retry.is_empty() {
+            t.retry_delays_ms.get(round).copied()
+        } else {
+            let cause = sip_cause(c.fate);
+            t.advanced_retry
+                .iter()
+                .find(|(causes, _)| causes.iter().any(|x| x == cause))
+                .and_then(|(_, delays)| delays.get(round).copied())
+        };
+        if let (Some(delay), true) = (delay, c.fate != Fate::Answer && !t.ended) {
             let base = if t.retry_from_first {
                 c.first_ms
             } else {
                 c.placed_at
             };
-            let due = (base + t.retry_delays_ms[round]).max(now);
+            let due = (base + delay).max(now);
             t.retry_seq += 1;
             t.retry_future
                 .insert((due, t.retry_seq, c.number, c.attempt + 1, c.first_ms));
@@ -1604,8 +1676,8 @@ impl<'a> Engine<'a> {
         }
         if connected {
             t.fates.connected += 1;
-        } else if c.fate == Fate::Invalid {
-            t.fates.invalid += 1;
+        } else if c.fate == Fate::Answer {
+            t.fates.answered_not_connected += 1;
         } else {
             t.fates.retries_exhausted += 1;
         }
@@ -1644,17 +1716,22 @@ impl<'a> Engine<'a> {
     }
 
     /// The next number to dial (number, attempt, first call), by CallPriorityStrategy.
-    fn next_target(&mut self, ti: usize) -> (u64, u32, u64) {
+    fn next_target(&mut self, ti: usize) -> (u64, u32, u64, u32) {
         let t = &mut self.tasks[ti];
+        // A failed number's backups go first: they continue the same attempt.
+        if let Some((number, attempt, first, backup)) = t.backup_ready.pop_front() {
+            self.backup_calls[ti] += 1;
+            return (number, attempt, first, backup);
+        }
         let fresh_left = t.next_number < t.numbers;
         let take_retry = !t.retry_ready.is_empty() && (t.retry_first || !fresh_left);
         if take_retry && let Some((_, _, number, attempt, first)) = t.retry_ready.pop_first() {
             self.retries_placed[ti] += 1;
-            return (number, attempt, first);
+            return (number, attempt, first, 0);
         }
         let number = t.next_number;
         t.next_number += 1;
-        (number, 0, 0)
+        (number, 0, 0, 0)
     }
 
     fn calling_hours(&self, req: &crate::request::CreateTask) -> CallingHours {
@@ -1864,6 +1941,8 @@ impl<'a> Engine<'a> {
             task_id: self.tasks[ti].platform_id,
             task_name: self.sc.tasks[ti].request.name.clone(),
             number: c.number,
+            backup: c.backup,
+            attempt: c.attempt,
             status,
             end_reason: c.end_reason,
             start_ms: c.placed_at,
@@ -1891,6 +1970,7 @@ impl<'a> Engine<'a> {
             && t.planned == 0
             && t.retry_future.is_empty()
             && t.retry_ready.is_empty()
+            && t.backup_ready.is_empty()
         {
             let id = t.platform_id;
             let auto_complete = self.sc.tasks[ti].request.auto_complete;
@@ -2065,6 +2145,7 @@ impl<'a> Engine<'a> {
                 fates: t.fates,
                 attempts: t.attempts.clone(),
                 retries_placed: self.retries_placed[i],
+                backup_calls: self.backup_calls[i],
                 name: self.sc.tasks[i].request.name.clone(),
                 task_type: t.ttype,
                 pacer: t.pacer_name.clone(),
@@ -2101,6 +2182,33 @@ impl<'a> Engine<'a> {
             calls: self.cdr.take().unwrap_or_default(),
         }
     }
+}
+
+/// The SIP cause dialsim gives an attempt that was not answered (for advanced retry rules):
+/// 480 no answer (temporarily unavailable), 486 busy here, 404 not found (invalid number),
+/// 503 unreachable (service unavailable); "200" answered.
+pub fn sip_cause_code(
+    answered: bool,
+    busy: bool,
+    invalid: bool,
+    unreachable: bool,
+) -> &'static str {
+    match (answered, busy, invalid, unreachable) {
+        (true, ..) => "200",
+        (_, true, ..) => "486",
+        (_, _, true, _) => "404",
+        (_, _, _, true) => "503",
+        _ => "480",
+    }
+}
+
+fn sip_cause(f: Fate) -> &'static str {
+    sip_cause_code(
+        f == Fate::Answer,
+        f == Fate::Busy,
+        f == Fate::Invalid,
+        f == Fate::Unreachable,
+    )
 }
 
 /// A pacer's name for reports.

@@ -289,3 +289,137 @@ fn shifts_log_agents_out_and_pause_the_task() {
         );
     }
 }
+
+#[test]
+fn an_answered_call_is_never_retried() {
+    // Everyone answers, one agent on long calls, a ratio dialer: most answered customers are
+    // dropped or hang up. With retries configured, none of them is called again.
+    let sc = scenario(
+        json!({
+            "RetryStrategy": "{\"retry\":2,\"strategy\":[{\"round\":1,\"time\":\"0-0-1\"},{\"round\":2,\"time\":\"0-0-2\"}]}",
+            "RetryStrategyTimeType": 2
+        }),
+        |v| {
+            v["customers"]["answer_probability"] = json!(1.0);
+            v["enterprise"]["agents"]["count"] = json!(1);
+            v["tasks"][0]["request"]["Cnos"] = json!("1000");
+            v["tasks"][0]["pacer"] = json!({"ratio": {"per_idle_agent": 3}});
+            v["tasks"][0]["numbers"] = json!({"count": 300});
+            v["duration_s"] = json!(2 * 3600);
+        },
+    );
+    let r = run(&sc);
+    let m = by_number(&r);
+    let mut answered_not_bridged = 0;
+    for calls in m.values() {
+        for (i, c) in calls.iter().enumerate() {
+            if c.answer_ms.is_some() {
+                assert_eq!(
+                    i + 1,
+                    calls.len(),
+                    "number {} called again after an answer",
+                    c.number
+                );
+                if c.bridge_ms.is_none() {
+                    answered_not_bridged += 1;
+                }
+            }
+        }
+    }
+    assert!(answered_not_bridged > 10, "the scenario must abandon calls");
+    assert!(r.tasks[0].fates.answered_not_connected > 10);
+}
+
+#[test]
+fn backup_numbers_are_dialled_when_the_main_number_fails() {
+    let sc = scenario(json!({"CustomerTimeout": 20}), |v| {
+        v["customers"]["answer_probability"] = json!(0.5);
+        v["tasks"][0]["numbers"] = json!({"count": 200, "backup_tels": 2});
+        v["enterprise"]["agents"]["count"] = json!(10);
+    });
+    let r = run(&sc);
+    let m = by_number(&r);
+    let mut with_backups = 0;
+    for (n, calls) in &m {
+        let mut calls = calls.clone();
+        calls.sort_by_key(|c| (c.attempt, c.backup));
+        // Backups in turn, each only after the previous one failed, none after an answer.
+        for (i, c) in calls.iter().enumerate() {
+            assert_eq!(c.backup as usize, i, "number {n}: backups in order");
+            if i > 0 {
+                assert!(
+                    calls[i - 1].answer_ms.is_none(),
+                    "number {n}: backup after an answer"
+                );
+                assert!(c.start_ms >= calls[i - 1].end_ms);
+            }
+        }
+        assert!(calls.len() <= 3);
+        with_backups += usize::from(calls.len() > 1);
+    }
+    assert!(
+        with_backups > 50,
+        "about half the numbers fail first: {with_backups}"
+    );
+    assert_eq!(r.tasks[0].backup_calls as usize, r.calls.len() - m.len());
+}
+
+#[test]
+fn advanced_retries_follow_the_rule_of_the_sip_cause() {
+    // Type 2: busy (486) is retried once after 5 minutes; no answer (480) is not retried.
+    let sc = scenario(
+        json!({
+            "Type": 2, "IvrId": 42, "Concurrency": 5,
+            "RetryStrategy": "[{\"condition\":{\"sipCause\":[\"486\"]},\"retry\":1,\"sort\":1,\"strategy\":[{\"round\":1,\"time\":\"0-0-5\"}]}]",
+            "RetryStrategyTimeType": 2
+        }),
+        |v| {
+            v["enterprise"]["ivrs"] = json!([{"id": 42, "name": "ivr", "duration_s": 30}]);
+            v["customers"]["busy_probability"] = json!(0.3);
+            v["customers"]["answer_probability"] = json!(0.2);
+            v["tasks"][0]["numbers"] = json!({"count": 300});
+            v["tasks"][0]["pacer"] = json!("platform");
+        },
+    );
+    let r = run(&sc);
+    let m = by_number(&r);
+    let mut retried = 0;
+    for calls in m.values() {
+        assert!(calls.len() <= 2);
+        if calls.len() == 2 {
+            retried += 1;
+            // Only busy first attempts (3 s ring) come back, 5 min later or at the first line
+            // free after that (the task keeps its Concurrency lines full; due retries go first).
+            let gap = calls[1].start_ms - calls[0].start_ms;
+            assert!((5 * MIN..5 * MIN + MIN).contains(&gap), "{gap}");
+            assert_eq!(
+                calls[0].end_ms - calls[0].start_ms,
+                3000,
+                "a busy line rings 3 s"
+            );
+        }
+    }
+    assert!(retried > 30, "{retried}");
+}
+
+#[test]
+fn patience_and_talk_follow_the_hour() {
+    let base = |scale: f64| {
+        let sc = scenario(json!({}), move |v| {
+            v["customers"]["talk_s"] = json!({"exponential": {"mean": 60}});
+            v["customers"]["talk_scale_by_hour"] = json!(vec![scale; 24]);
+        });
+        let r = run(&sc);
+        let talks: Vec<u64> = r
+            .calls
+            .iter()
+            .filter_map(|c| c.bridge_duration_ms)
+            .collect();
+        talks.iter().sum::<u64>() as f64 / talks.len() as f64
+    };
+    let (short, long) = (base(1.0), base(2.0));
+    assert!(
+        long > 1.8 * short && long < 2.2 * short,
+        "{short} vs {long}"
+    );
+}
