@@ -162,6 +162,23 @@ pub struct EnterpriseSpec {
     /// time does not count in utilisation). Agents in no shift are logged in throughout.
     #[serde(default)]
     pub shifts: Vec<ShiftSpec>,
+    /// Random breaks: each agent takes breaks at random times (gaps between breaks and their
+    /// lengths from the given distributions, drawn from the agent's own stream).
+    #[serde(default)]
+    pub random_breaks: Vec<RandomBreakSpec>,
+}
+
+/// Random breaks of some agents.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RandomBreakSpec {
+    /// The agents (empty: every agent).
+    #[serde(default)]
+    pub cnos: Vec<String>,
+    /// Time from the end of one break (or the start) to the next, seconds (at least 1 s).
+    pub every_s: Dist,
+    /// Length of a break, seconds (at least 1 s).
+    pub duration_s: Dist,
 }
 
 /// A daily shift.
@@ -696,6 +713,13 @@ impl ScenarioFile {
                     format!("enterprise.voices[{i}].duration_s"),
                     format!("{} must be >= 0", v.duration_s),
                 );
+            }
+        }
+        for (i, rb) in self.enterprise.random_breaks.iter().enumerate() {
+            for (key, d) in [("every_s", &rb.every_s), ("duration_s", &rb.duration_s)] {
+                if let Err(e) = d.check() {
+                    bad(format!("enterprise.random_breaks[{i}].{key}"), e);
+                }
             }
         }
         for (i, sh) in self.enterprise.shifts.iter().enumerate() {

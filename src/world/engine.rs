@@ -232,6 +232,8 @@ struct Agent {
     last_call_end: u64,
     break_pending: bool,
     on_break: bool,
+    /// Breaks (and log-outs) in force: they may overlap; the agent is back when all ended.
+    breaks: u16,
     /// The task the agent moves to when the current call's wrap-up ends (u16::MAX: none).
     pending_task: u16,
     served: u64,
@@ -521,6 +523,7 @@ pub fn run_with(
                 last_call_end: 0,
                 break_pending: false,
                 on_break: false,
+                breaks: 0,
                 pending_task: u16::MAX,
                 served: 0,
                 times: StateTimes::default(),
@@ -813,6 +816,31 @@ impl<'a> Engine<'a> {
                 for &a in &agents {
                     self.q.push(SimTime(from), Ev::BreakStart { agent: a });
                     self.q.push(SimTime(to), Ev::BreakEnd { agent: a });
+                }
+            }
+        }
+        // Random breaks: per agent, gaps and lengths from the agent's own stream.
+        for (k, rb) in self.sc.file.enterprise.random_breaks.iter().enumerate() {
+            let agents: Vec<u32> = if rb.cnos.is_empty() {
+                (0..self.agents.len() as u32).collect()
+            } else {
+                rb.cnos
+                    .iter()
+                    .filter_map(|c| self.sc.enterprise.agent_position(c))
+                    .collect()
+            };
+            for a in agents {
+                let mut rng = stream(self.seed, Stream::Agent, u64::from(a), (1 << 62) | k as u64);
+                let mut t = 0u64;
+                loop {
+                    t += ms(rb.every_s.sample(&mut rng)).max(1000);
+                    if t >= self.end {
+                        break;
+                    }
+                    let len = ms(rb.duration_s.sample(&mut rng)).max(1000);
+                    self.q.push(SimTime(t), Ev::BreakStart { agent: a });
+                    self.q.push(SimTime(t + len), Ev::BreakEnd { agent: a });
+                    t += len;
                 }
             }
         }
@@ -2038,6 +2066,7 @@ impl<'a> Engine<'a> {
 
     fn break_start(&mut self, a: u32) {
         let ag = &mut self.agents[a as usize];
+        ag.breaks += 1;
         if ag.on_break || ag.task == u16::MAX {
             return;
         }
@@ -2076,7 +2105,8 @@ impl<'a> Engine<'a> {
 
     fn break_end(&mut self, a: u32) {
         let ag = &mut self.agents[a as usize];
-        if !ag.on_break {
+        ag.breaks = ag.breaks.saturating_sub(1);
+        if !ag.on_break || ag.breaks > 0 {
             return;
         }
         ag.on_break = false;

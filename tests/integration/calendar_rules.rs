@@ -423,3 +423,41 @@ fn patience_and_talk_follow_the_hour() {
         "{short} vs {long}"
     );
 }
+
+#[test]
+fn random_breaks_take_their_share_of_the_day_and_overlap_shifts_safely() {
+    let sc = scenario(json!({}), |v| {
+        // Mean gap 1 h, mean length 10 min: an agent is away 10 / 70 of the time.
+        v["enterprise"]["random_breaks"] = json!([{
+            "every_s": {"exponential": {"mean": 3600}},
+            "duration_s": {"uniform": {"min": 300, "max": 900}}
+        }]);
+        v["enterprise"]["agents"]["count"] = json!(30);
+        let cnos: Vec<String> = (1000..1030).map(|c: u32| c.to_string()).collect();
+        v["tasks"][0]["request"]["Cnos"] = json!(cnos.join(","));
+        v["duration_s"] = json!(24 * 3600);
+        v["enterprise"]["shifts"] = json!([{"login": "09:00", "logout": "17:00"}]);
+    });
+    let r = run(&sc);
+    // Within the shift (8 of the 24 hours) the breaks take about 1/7 of the time; outside
+    // it the agent is logged out whatever breaks fall there.
+    let shift_ms = 8 * H;
+    let share: f64 = r
+        .agents
+        .iter()
+        .map(|a| (a.times.on_break as f64 - 16.0 * H as f64) / shift_ms as f64)
+        .sum::<f64>()
+        / r.agents.len() as f64;
+    // 30 agents × ~7 breaks: the share's standard error is about 0.01.
+    let offs: Vec<f64> = r
+        .agents
+        .iter()
+        .map(|a| a.times.on_break as f64 / H as f64)
+        .collect();
+    assert!(
+        (share - 1.0 / 7.0).abs() < 0.05,
+        "break share {share}: {offs:?}"
+    );
+    // Nobody is back from a break while logged out: no call outside the shift.
+    assert!(r.calls.iter().all(|c| c.start_ms < 8 * H));
+}
