@@ -147,6 +147,20 @@ fn task_json(t: &TaskResult, duration_ms: u64) -> Value {
     m.insert("attempts_per_number".into(), Value::Object(attempts));
     m.insert("retries_placed".into(), json!(t.retries_placed));
     m.insert("backup_calls".into(), json!(t.backup_calls));
+    m.insert(
+        "caller_ids".into(),
+        json!(
+            t.caller_ids
+                .iter()
+                .map(|(clid, calls, answered)| json!({
+                    "clid": clid,
+                    "calls": calls,
+                    "answered": answered,
+                    "answer_rate": round6(ratio(*answered, *calls)),
+                }))
+                .collect::<Vec<_>>()
+        ),
+    );
     let _ = duration_ms;
     Value::Object(m)
 }

@@ -166,6 +166,9 @@ pub struct EnterpriseSpec {
     /// lengths from the given distributions, drawn from the agent's own stream).
     #[serde(default)]
     pub random_breaks: Vec<RandomBreakSpec>,
+    /// Caller-id groups for CustomerClidsCategory 4 (number pool) and 5 (navigation).
+    #[serde(default)]
+    pub clid_groups: Vec<ClidGroup>,
 }
 
 /// Random breaks of some agents.
@@ -179,6 +182,44 @@ pub struct RandomBreakSpec {
     pub every_s: Dist,
     /// Length of a break, seconds (at least 1 s).
     pub duration_s: Dist,
+}
+
+/// A share of customers with an area code.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AreaCodeShare {
+    /// The area code, e.g. "010".
+    pub code: String,
+    /// Share of the numbers, 0..=1.
+    pub share: f64,
+}
+
+/// Answer-probability multipliers by the caller id shown.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallerIdEffect {
+    /// A fixed-line caller id of the customer's own area code (default 1).
+    #[serde(default = "one_f")]
+    pub local: f64,
+    /// A fixed-line caller id of another area code (default 1).
+    #[serde(default = "one_f")]
+    pub remote: f64,
+    /// A mobile caller id, or one whose area code is unknown (default 1).
+    #[serde(default = "one_f")]
+    pub mobile: f64,
+    /// Per caller id, overriding the above.
+    #[serde(default)]
+    pub by_clid: std::collections::BTreeMap<String, f64>,
+}
+
+/// A caller-id group (number pool or navigation) that CustomerClidsGroup names.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClidGroup {
+    /// The group's id, as CustomerClidsGroup names it.
+    pub id: String,
+    /// Its caller ids.
+    pub clids: Vec<String>,
 }
 
 /// A daily shift.
@@ -235,6 +276,13 @@ pub struct BreakSpec {
 pub struct CustomerSpec {
     /// Probability that a ringing customer answers (before CustomerTimeout).
     pub answer_probability: f64,
+    /// The customers' area codes: shares of the population (the rest have none known). A
+    /// number keeps its area code over every attempt.
+    #[serde(default)]
+    pub area_codes: Vec<AreaCodeShare>,
+    /// How the caller id shown changes the answer probability.
+    #[serde(default)]
+    pub caller_id_effect: Option<CallerIdEffect>,
     /// Optional 24 values, one per hour of day, replacing `answer_probability` in that hour.
     #[serde(default)]
     pub answer_probability_by_hour: Option<Vec<f64>>,
@@ -713,6 +761,46 @@ impl ScenarioFile {
                     format!("enterprise.voices[{i}].duration_s"),
                     format!("{} must be >= 0", v.duration_s),
                 );
+            }
+        }
+        let mut total_share = 0.0;
+        for (i, a) in c.area_codes.iter().enumerate() {
+            if !(a.share.is_finite() && (0.0..=1.0).contains(&a.share)) {
+                bad(
+                    format!("customers.area_codes[{i}].share"),
+                    format!("{} must be from 0 to 1", a.share),
+                );
+            }
+            if a.code.is_empty() || !a.code.bytes().all(|b| b.is_ascii_digit()) {
+                bad(
+                    format!("customers.area_codes[{i}].code"),
+                    format!("{:?} must be digits", a.code),
+                );
+            }
+            total_share += a.share;
+        }
+        if total_share > 1.0 + 1e-9 {
+            bad(
+                "customers.area_codes".into(),
+                format!("shares add up to {total_share}, more than 1"),
+            );
+        }
+        if let Some(e) = &c.caller_id_effect {
+            let all = [
+                ("local", e.local),
+                ("remote", e.remote),
+                ("mobile", e.mobile),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .chain(e.by_clid.iter().map(|(k, v)| (format!("by_clid.{k}"), *v)));
+            for (k, v) in all {
+                if !(v.is_finite() && v >= 0.0) {
+                    bad(
+                        format!("customers.caller_id_effect.{k}"),
+                        format!("{v} must be a multiplier >= 0"),
+                    );
+                }
             }
         }
         for (i, rb) in self.enterprise.random_breaks.iter().enumerate() {

@@ -136,6 +136,7 @@ fn write_cdr(
             "Number": c.number,
             "Backup": c.backup,
             "Attempt": c.attempt,
+            "Clid": c.clid,
             "Status": c.status,
             "EndReason": c.end_reason,
             "StartTime": at(c.start_ms),

@@ -61,6 +61,8 @@ pub struct CallRecord {
     pub backup: u32,
     /// The attempt at the number (0 = the first call).
     pub attempt: u32,
+    /// The caller id shown to the customer.
+    pub clid: Option<String>,
     /// 40 customer did not answer, 41 answered but not bridged, 42 agent did not answer (and
     /// the customer was never bridged), 43 bridged.
     pub status: u8,
@@ -207,6 +209,8 @@ struct Call {
     attempt: u32,
     /// 0: the main number; k: its k-th backup number.
     backup: u32,
+    /// The caller id shown (index into the task's caller ids; u16::MAX: none).
+    clid: u16,
     /// When the number was first called.
     first_ms: u64,
 }
@@ -326,6 +330,14 @@ struct TaskRun {
     backup_ready: VecDeque<(u64, u32, u64, u32)>,
     /// Advanced retries (Type 2): (SIP causes, delays of the rounds, ms), by `sort`.
     advanced_retry: Vec<(Vec<String>, Vec<u64>)>,
+    /// Caller ids: (clid, its area code's index in `customers.area_codes`, weight).
+    clids: Vec<(String, Option<u16>, u32)>,
+    /// Pick the caller id by the customer's area code (CustomerClidType 2, or navigation).
+    clid_by_area: bool,
+    /// ClidProperty's default area code (index), when no caller id matches the customer's.
+    clid_default_area: Option<u16>,
+    /// Per caller id: calls placed, answered.
+    clid_stats: Vec<(u64, u64)>,
     /// Agent time spent in this task (an agent shared by tasks counts where it was).
     agent_times: StateTimes,
 }
@@ -367,6 +379,8 @@ pub struct TaskResult {
     pub retries_placed: u64,
     /// Calls to backup numbers.
     pub backup_calls: u64,
+    /// Per caller id shown: (caller id, calls, answered).
+    pub caller_ids: Vec<(String, u64, u64)>,
     /// Task name.
     pub name: String,
     /// Type 1 or 2.
@@ -688,6 +702,19 @@ impl<'a> Engine<'a> {
                 agent_times: StateTimes::default(),
                 backup_tels: t.backup_tels,
                 backup_ready: VecDeque::new(),
+                clids: self.caller_ids(req),
+                clid_by_area: req.clid_type == crate::request::ClidType::ByAreaCode
+                    || req.clids_category == Some(crate::request::ClidCategory::Navigation),
+                clid_default_area: req.clid_property.as_ref().and_then(|p| {
+                    self.sc
+                        .file
+                        .customers
+                        .area_codes
+                        .iter()
+                        .position(|a| a.code == p.default_area_code)
+                        .map(|i| i as u16)
+                }),
+                clid_stats: Vec::new(),
                 advanced_retry: match &req.retry_strategy {
                     Some(crate::request::RetryStrategy::Advanced(rules)) => {
                         let mut rules = rules.clone();
@@ -1165,11 +1192,50 @@ impl<'a> Engine<'a> {
             + self.now / 1000)
             / 3600
             % 24) as usize;
-        let p_answer = c
+        let mut p_answer = c
             .answer_probability_by_hour
             .as_ref()
             .and_then(|h| h.get(hour).copied())
             .unwrap_or(c.answer_probability);
+        // The caller id shown, and its effect: from streams of their own, so that a change of
+        // caller-id strategy leaves every other draw of the number as it was.
+        let mut clid = u16::MAX;
+        if !self.tasks[ti].clids.is_empty() {
+            let mut r_area = stream(self.seed, Stream::Number, entity, 1 << 40);
+            let u: f64 = r_area.random();
+            let mut acc = 0.0;
+            let mut area = None;
+            for (i, a) in c.area_codes.iter().enumerate() {
+                acc += a.share;
+                if u < acc {
+                    area = Some(i as u16);
+                    break;
+                }
+            }
+            let mut r_clid = stream(
+                self.seed,
+                Stream::Number,
+                entity,
+                (1 << 41) | (u64::from(attempt) << 4) | u64::from(backup),
+            );
+            if let Some(k) = self.pick_clid(ti, area, r_clid.random()) {
+                clid = k;
+                let (name, clid_area, _) = &self.tasks[ti].clids[usize::from(k)];
+                if let Some(e) = &c.caller_id_effect {
+                    let m = e
+                        .by_clid
+                        .get(name)
+                        .copied()
+                        .unwrap_or(match (clid_area, area) {
+                            (Some(x), Some(y)) if *x == y => e.local,
+                            (Some(_), _) => e.remote,
+                            (None, _) => e.mobile,
+                        });
+                    p_answer = (p_answer * m).clamp(0.0, 1.0);
+                }
+            }
+        }
+        let t = &mut self.tasks[ti];
         let (mut tta, mut patience, mut talk, mut ivr) = (0, 0, 1, 1);
         let (fate, ring_ms) = if u_kind < c.invalid_probability {
             (Fate::Invalid, INVALID_MS)
@@ -1224,6 +1290,7 @@ impl<'a> Engine<'a> {
             end_reason: END_CUSTOMER,
             attempt,
             backup,
+            clid,
             first_ms,
         }
     }
@@ -1246,6 +1313,14 @@ impl<'a> Engine<'a> {
     fn launch(&mut self, ti: usize, id: u32) {
         self.calls[id as usize].state = CallState::Ringing;
         self.calls[id as usize].placed_at = self.now;
+        let clid = self.calls[id as usize].clid;
+        if clid != u16::MAX {
+            let stats = &mut self.tasks[ti].clid_stats;
+            if stats.len() <= usize::from(clid) {
+                stats.resize(usize::from(clid) + 1, (0, 0));
+            }
+            stats[usize::from(clid)].0 += 1;
+        }
         let ring_ms = self.calls[id as usize].ring_ms;
         let t = &mut self.tasks[ti];
         t.counts.placed += 1;
@@ -1339,6 +1414,11 @@ impl<'a> Engine<'a> {
             return;
         }
         t.counts.answered += 1;
+        if c.clid != u16::MAX
+            && let Some(x) = t.clid_stats.get_mut(usize::from(c.clid))
+        {
+            x.1 += 1;
+        }
         self.calls[call as usize].answered_at = self.now;
         self.bucket(self.now).answered += 1;
         let t = &mut self.tasks[ti];
@@ -1762,6 +1842,94 @@ impl<'a> Engine<'a> {
         (number, 0, 0, 0)
     }
 
+    /// The caller ids a task shows, with their area codes and weights.
+    fn caller_ids(&self, req: &crate::request::CreateTask) -> Vec<(String, Option<u16>, u32)> {
+        use crate::request::ClidCategory as C;
+        let list: Vec<String> = match req.clids_category {
+            Some(C::FixedLine | C::Mobile) => req.customer_clids.clone(),
+            Some(C::NumberPool | C::Navigation) => req
+                .clids_group
+                .as_deref()
+                .and_then(|g| {
+                    self.sc
+                        .file
+                        .enterprise
+                        .clid_groups
+                        .iter()
+                        .find(|x| x.id == g)
+                })
+                .map(|g| g.clids.clone())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let codes = &self.sc.file.customers.area_codes;
+        list.into_iter()
+            .map(|clid| {
+                // A mobile caller id has no area code; a fixed line has the longest known
+                // area code it starts with.
+                let area = (req.clids_category != Some(C::Mobile))
+                    .then(|| {
+                        codes
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, a)| clid.starts_with(&a.code))
+                            .max_by_key(|(_, a)| a.code.len())
+                            .map(|(i, _)| i as u16)
+                    })
+                    .flatten();
+                let weight = if req.clid_weight_flag && !req.clid_weight.is_empty() {
+                    req.clid_weight
+                        .iter()
+                        .find(|w| w.numbers.contains(&clid))
+                        .map(|w| w.weight)
+                        .unwrap_or(0)
+                } else {
+                    1
+                };
+                (clid, area, weight)
+            })
+            .collect()
+    }
+
+    /// The caller id for a call to a customer of area `area` (index into `clids`), drawn
+    /// from `u` in [0, 1).
+    fn pick_clid(&self, ti: usize, area: Option<u16>, u: f64) -> Option<u16> {
+        let t = &self.tasks[ti];
+        if t.clids.is_empty() {
+            return None;
+        }
+        let pick = |cands: &[usize]| -> Option<u16> {
+            let total: u64 = cands.iter().map(|&i| u64::from(t.clids[i].2)).sum();
+            if total == 0 {
+                return cands
+                    .get(((u * cands.len() as f64) as usize).min(cands.len().saturating_sub(1)))
+                    .map(|&i| i as u16);
+            }
+            let mut x = u * total as f64;
+            for &i in cands {
+                x -= f64::from(t.clids[i].2);
+                if x < 0.0 {
+                    return Some(i as u16);
+                }
+            }
+            cands.last().map(|&i| i as u16)
+        };
+        let all: Vec<usize> = (0..t.clids.len()).collect();
+        if t.clid_by_area {
+            for want in [area, t.clid_default_area].into_iter().flatten() {
+                let local: Vec<usize> = all
+                    .iter()
+                    .copied()
+                    .filter(|&i| t.clids[i].1 == Some(want))
+                    .collect();
+                if !local.is_empty() {
+                    return pick(&local);
+                }
+            }
+        }
+        pick(&all)
+    }
+
     fn calling_hours(&self, req: &crate::request::CreateTask) -> CallingHours {
         let compile = |ids: &[u64]| -> Vec<Window> {
             ids.iter()
@@ -1971,6 +2139,14 @@ impl<'a> Engine<'a> {
             number: c.number,
             backup: c.backup,
             attempt: c.attempt,
+            clid: (c.clid != u16::MAX)
+                .then(|| {
+                    self.tasks[ti]
+                        .clids
+                        .get(usize::from(c.clid))
+                        .map(|x| x.0.clone())
+                })
+                .flatten(),
             status,
             end_reason: c.end_reason,
             start_ms: c.placed_at,
@@ -2176,6 +2352,15 @@ impl<'a> Engine<'a> {
                 attempts: t.attempts.clone(),
                 retries_placed: self.retries_placed[i],
                 backup_calls: self.backup_calls[i],
+                caller_ids: t
+                    .clids
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (name, _, _))| {
+                        let (n, a) = t.clid_stats.get(k).copied().unwrap_or((0, 0));
+                        (name.clone(), n, a)
+                    })
+                    .collect(),
                 name: self.sc.tasks[i].request.name.clone(),
                 task_type: t.ttype,
                 pacer: t.pacer_name.clone(),

@@ -461,3 +461,71 @@ fn random_breaks_take_their_share_of_the_day_and_overlap_shifts_safely() {
     // Nobody is back from a break while logged out: no call outside the shift.
     assert!(r.calls.iter().all(|c| c.start_ms < 8 * H));
 }
+
+fn caller_id_scenario(extra: Value) -> Scenario {
+    let mut req = json!({
+        "CustomerClidsCategory": 1,
+        "CustomerClids": "01088880000,02188880000",
+        "CustomerTimeout": 60
+    });
+    if let (Some(r), Some(x)) = (req.as_object_mut(), extra.as_object()) {
+        r.extend(x.clone());
+    }
+    scenario(req, |v| {
+        v["customers"]["answer_probability"] = json!(0.3);
+        v["customers"]["area_codes"] =
+            json!([{"code": "010", "share": 0.5}, {"code": "021", "share": 0.5}]);
+        v["customers"]["caller_id_effect"] = json!({"local": 1.5, "remote": 0.7});
+        v["enterprise"]["agents"]["count"] = json!(10);
+    })
+}
+
+/// (answered, placed) over the run, from the per-caller-id table.
+fn answered_placed(r: &RunResult) -> (f64, f64) {
+    let t = &r.tasks[0];
+    let (a, n) = t
+        .caller_ids
+        .iter()
+        .fold((0, 0), |(a, n), (_, calls, ans)| (a + ans, n + calls));
+    (a as f64, n as f64)
+}
+
+#[test]
+fn the_caller_id_strategy_changes_the_answer_rate() {
+    // Random caller ids: half the customers see their own area code: p = 0.3 × (1.5 + 0.7) / 2.
+    // By area code: everyone sees a local caller id: p = 0.3 × 1.5. (Time to answer is within
+    // the timeout with probability 1 − e^{−60/8}, ignored: 0.06 %.)
+    let random = run(&caller_id_scenario(json!({"CustomerClidType": 1})));
+    let local = run(&caller_id_scenario(json!({"CustomerClidType": 2})));
+    for (r, p) in [(&random, 0.33), (&local, 0.45)] {
+        let (a, n) = answered_placed(r);
+        let rate = a / n;
+        // A binomial proportion: 4 standard errors.
+        let tol = 4.0 * (p * (1.0 - p) / n).sqrt();
+        assert!(
+            (rate - p).abs() < tol,
+            "answer rate {rate} vs {p} ± {tol} over {n} calls"
+        );
+    }
+    // Both caller ids are used about equally in both strategies (the customers split 50/50).
+    for r in [&random, &local] {
+        let c = &r.tasks[0].caller_ids;
+        let share = c[0].1 as f64 / (c[0].1 + c[1].1) as f64;
+        assert!((share - 0.5).abs() < 0.05, "{c:?}");
+    }
+    // The records name the caller id shown.
+    assert!(local.calls.iter().all(|c| c.clid.is_some()));
+}
+
+#[test]
+fn caller_id_weights_share_the_calls() {
+    let r = run(&caller_id_scenario(json!({
+        "CustomerClidWeightFlag": 1,
+        "CustomerClidWeight": "[{\"number\":\"01088880000\",\"weight\":\"3\"},{\"number\":\"02188880000\",\"weight\":\"1\"}]"
+    })));
+    let c = &r.tasks[0].caller_ids;
+    let n = (c[0].1 + c[1].1) as f64;
+    let share = c[0].1 as f64 / n;
+    let tol = 4.0 * (0.75 * 0.25 / n).sqrt();
+    assert!((share - 0.75).abs() < tol, "{c:?}");
+}
