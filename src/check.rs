@@ -57,7 +57,11 @@ pub fn evaluate(report: &Value, expect: &BTreeMap<String, Bound>) -> Vec<Verdict
     expect
         .iter()
         .map(|(path, b)| {
-            let value = lookup(report, path).and_then(Value::as_f64);
+            // Numbers, and booleans as 1 (true) or 0 (false).
+            let value = lookup(report, path).and_then(|v| {
+                v.as_f64()
+                    .or_else(|| v.as_bool().map(|b| f64::from(u8::from(b))))
+            });
             let ci95 = path
                 .rsplit_once('.')
                 .and_then(|(parent, key)| {

@@ -147,6 +147,7 @@ fn task_json(t: &TaskResult, duration_ms: u64) -> Value {
     m.insert("attempts_per_number".into(), Value::Object(attempts));
     m.insert("retries_placed".into(), json!(t.retries_placed));
     m.insert("backup_calls".into(), json!(t.backup_calls));
+    m.insert("actions".into(), json!(t.actions));
     m.insert(
         "caller_ids".into(),
         json!(

@@ -48,6 +48,9 @@ pub struct ScenarioFile {
     /// Bounds on report values, by dotted path.
     #[serde(default)]
     pub expect: BTreeMap<String, Bound>,
+    /// Operator actions at given times, through the platform store (its rules apply).
+    #[serde(default)]
+    pub actions: Vec<ActionSpec>,
 }
 
 fn one() -> u64 {
@@ -182,6 +185,46 @@ pub struct RandomBreakSpec {
     pub every_s: Dist,
     /// Length of a break, seconds (at least 1 s).
     pub duration_s: Dist,
+}
+
+/// An operation an operator performs during the run.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionSpec {
+    /// When, seconds since the start (or give `at`).
+    #[serde(default)]
+    pub at_s: Option<f64>,
+    /// When, as a wall-clock time `yyyy-MM-ddTHH:mm:ss` (or give `at_s`).
+    #[serde(default)]
+    pub at: Option<String>,
+    /// The task, by its Name.
+    pub task: String,
+    /// The platform operation.
+    pub action: ActionKind,
+    /// Its parameters: PauseTask `PauseDuration` (minutes, 0 = until started again);
+    /// UpdateTask any CreateTask parameter but Type, CallGroupType, TemplateName, AutoDelete;
+    /// ImportTaskTel `count`, `duplicates` (numbers of the batch that repeat another),
+    /// `Priority` (0–999999, larger first), `IsRepeat` (0–3), `ImportTelAutoStart` (0/1);
+    /// DeleteTaskTel `count` (never-called numbers removed, the last imported first).
+    #[serde(default)]
+    pub params: Map<String, Value>,
+}
+
+/// The sibling operations an action may perform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ActionKind {
+    /// Start (or resume) the task.
+    StartTask,
+    /// Pause it, for `PauseDuration` minutes or until started again.
+    PauseTask,
+    /// Change its parameters.
+    UpdateTask,
+    /// Import a batch of numbers.
+    ImportTaskTel,
+    /// Remove numbers not yet called.
+    DeleteTaskTel,
+    /// Delete the task (only before it starts or after it ended).
+    DeleteTask,
 }
 
 /// A share of customers with an area code.
@@ -761,6 +804,51 @@ impl ScenarioFile {
                     format!("enterprise.voices[{i}].duration_s"),
                     format!("{} must be >= 0", v.duration_s),
                 );
+            }
+        }
+        for (i, a) in self.actions.iter().enumerate() {
+            match (a.at_s, &a.at) {
+                (Some(x), None) if x.is_finite() && x >= 0.0 => {}
+                (None, Some(t)) => {
+                    if t.parse::<DateTime>().is_err() {
+                        bad(
+                            format!("actions[{i}].at"),
+                            format!("{t:?} is not yyyy-MM-ddTHH:mm:ss"),
+                        );
+                    }
+                }
+                _ => bad(
+                    format!("actions[{i}]"),
+                    "give exactly one of at_s (>= 0) and at".into(),
+                ),
+            }
+            if !self
+                .tasks
+                .iter()
+                .any(|t| t.request.get("Name").and_then(Value::as_str) == Some(a.task.as_str()))
+            {
+                bad(
+                    format!("actions[{i}].task"),
+                    format!("{:?} is not the Name of a task", a.task),
+                );
+            }
+            for key in [
+                "count",
+                "duplicates",
+                "PauseDuration",
+                "Priority",
+                "IsRepeat",
+                "ImportTelAutoStart",
+            ] {
+                if a.action != ActionKind::UpdateTask
+                    && let Some(v) = a.params.get(key)
+                    && v.as_u64().is_none()
+                {
+                    bad(
+                        format!("actions[{i}].params.{key}"),
+                        format!("{v} must be a whole number >= 0"),
+                    );
+                }
             }
         }
         let mut total_share = 0.0;

@@ -37,6 +37,7 @@ use crate::sim::{EventQueue, SimTime, ms};
 use crate::world::calendar::{self, CallingHours, Clock, Window};
 use hdrhistogram::Histogram;
 use rand::RngExt;
+use serde_json::Value;
 use std::collections::{BTreeSet, VecDeque};
 
 const NONE: u32 = u32::MAX;
@@ -155,6 +156,14 @@ enum Ev {
     },
     /// Midnight: RetryStrategyOnlyToday drops, daily call caps reset.
     DayEnd,
+    /// An operator action of the scenario.
+    Action {
+        index: u16,
+    },
+    /// A PauseTask with PauseDuration has run its time.
+    Resume {
+        task: u16,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,7 +264,20 @@ struct TaskRun {
     pacer: Box<dyn Pacer>,
     type2_fill: bool,
     numbers: u64,
-    next_number: u64,
+    /// Never-called numbers, in import batches (the scenario's list is batch 0).
+    batches: Vec<FreshBatch>,
+    /// Never-called numbers left over all batches.
+    fresh_left: u64,
+    /// The request as it stands (UpdateTask changes it).
+    req: crate::request::CreateTask,
+    /// Whether the task's tick chain is alive.
+    ticking: bool,
+    /// Synthetic phone numbers imported through the platform store so far.
+    imported_tels: u64,
+    /// Operator actions and the store's answers.
+    actions: Vec<ActionRecord>,
+    /// Calls in progress above a Concurrency that UpdateTask lowered, still finishing.
+    draining: u32,
     done_numbers: u64,
     finished_at: Option<u64>,
     running: bool,
@@ -342,6 +364,58 @@ struct TaskRun {
     agent_times: StateTimes,
 }
 
+/// A batch of never-called numbers (the scenario's list, or an ImportTaskTel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FreshBatch {
+    /// Larger first.
+    priority: u32,
+    /// Index of its first number in the task's numbering.
+    first: u64,
+    count: u64,
+    /// Numbers taken so far.
+    cursor: u64,
+    /// For an imported batch: the synthetic phone number of its first number, and how many
+    /// distinct ones it had (its numbers map onto them in turn).
+    tels: Option<(u64, u64)>,
+}
+
+impl TaskRun {
+    /// The next never-called number: the highest-priority batch first, then import order.
+    fn take_fresh(&mut self) -> Option<u64> {
+        let mut best: Option<usize> = None;
+        for (i, b) in self.batches.iter().enumerate() {
+            if b.cursor < b.count && best.is_none_or(|j| b.priority > self.batches[j].priority) {
+                best = Some(i);
+            }
+        }
+        let b = &mut self.batches[best?];
+        b.cursor += 1;
+        self.fresh_left -= 1;
+        Some(b.first + b.cursor - 1)
+    }
+
+    /// Drop every never-called number; how many.
+    fn drop_fresh(&mut self) -> u64 {
+        for b in &mut self.batches {
+            b.cursor = b.count;
+        }
+        std::mem::take(&mut self.fresh_left)
+    }
+
+    /// Remove up to `k` never-called numbers, the last imported first; the numbers removed.
+    fn delete_fresh(&mut self, k: u64) -> Vec<u64> {
+        let mut gone = Vec::new();
+        for b in self.batches.iter_mut().rev() {
+            while (gone.len() as u64) < k && b.cursor < b.count {
+                b.count -= 1;
+                gone.push(b.first + b.count);
+            }
+        }
+        self.fresh_left -= gone.len() as u64;
+        gone
+    }
+}
+
 /// Why a task's numbers finished.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct NumberFates {
@@ -355,6 +429,19 @@ pub struct NumberFates {
     pub dropped_at_day_end: u64,
     /// Left when the task ended (AutoStop with ForceEndFlag).
     pub task_ended: u64,
+}
+
+/// An operator action and what the platform store answered.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ActionRecord {
+    /// Seconds since the scenario start.
+    pub at_s: f64,
+    /// The operation.
+    pub action: String,
+    /// Whether the store accepted it.
+    pub accepted: bool,
+    /// The store's message.
+    pub message: String,
 }
 
 /// A pause of a task and its cause.
@@ -381,6 +468,8 @@ pub struct TaskResult {
     pub backup_calls: u64,
     /// Per caller id shown: (caller id, calls, answered).
     pub caller_ids: Vec<(String, u64, u64)>,
+    /// Operator actions and the store's answers.
+    pub actions: Vec<ActionRecord>,
     /// Task name.
     pub name: String,
     /// Type 1 or 2.
@@ -619,7 +708,19 @@ impl<'a> Engine<'a> {
                 pacer,
                 type2_fill,
                 numbers: t.numbers,
-                next_number: 0,
+                batches: vec![FreshBatch {
+                    priority: 0,
+                    first: 0,
+                    count: t.numbers,
+                    cursor: 0,
+                    tels: None,
+                }],
+                fresh_left: t.numbers,
+                req: req.clone(),
+                ticking: true,
+                imported_tels: 0,
+                actions: Vec::new(),
+                draining: 0,
                 done_numbers: 0,
                 finished_at: None,
                 running: false,
@@ -871,6 +972,16 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+        for (k, a) in self.sc.file.actions.iter().enumerate() {
+            let at = match (a.at_s, a.at.as_deref()) {
+                (Some(x), _) => Some(ms(x)),
+                (None, Some(t)) => t.parse().ok().and_then(|t| self.clock.ms_of(t)),
+                _ => None,
+            };
+            if let Some(at) = at.filter(|&at| at < self.end) {
+                self.q.push(SimTime(at), Ev::Action { index: k as u16 });
+            }
+        }
         if self.end > 0 {
             let midnight = self.clock.next_midnight(0);
             if midnight < self.end {
@@ -907,8 +1018,10 @@ impl<'a> Engine<'a> {
             self.handle(ev);
             #[cfg(debug_assertions)]
             for task in &self.tasks {
+                // Calls in progress when an UpdateTask lowered Concurrency finish (`draining`).
                 debug_assert!(
-                    task.concurrency == 0 || task.in_progress <= task.concurrency,
+                    task.concurrency == 0
+                        || task.in_progress <= task.concurrency.max(task.draining),
                     "Concurrency exceeded"
                 );
             }
@@ -925,6 +1038,8 @@ impl<'a> Engine<'a> {
                 let tick = self.tasks[i].pacer.tick_ms();
                 if tick > 0 && self.tasks[i].finished_at.is_none() {
                     self.q.push(SimTime(self.now + tick), Ev::Tick { task });
+                } else {
+                    self.tasks[i].ticking = false;
                 }
             }
             Ev::Arrival { task } => {
@@ -937,7 +1052,7 @@ impl<'a> Engine<'a> {
                     self.place(i);
                 }
                 if let Some(gap) = self.tasks[i].pacer.next_arrival_ms()
-                    && self.tasks[i].next_number < self.tasks[i].numbers
+                    && self.tasks[i].fresh_left > 0
                 {
                     self.q.push(SimTime(self.now + gap), Ev::Arrival { task });
                 }
@@ -964,6 +1079,8 @@ impl<'a> Engine<'a> {
             Ev::AutoStart { task } => self.auto_start(usize::from(task)),
             Ev::AutoStop { task } => self.auto_stop(usize::from(task)),
             Ev::DayEnd => self.day_end(),
+            Ev::Action { index } => self.action(usize::from(index)),
+            Ev::Resume { task } => self.resume_after_pause(usize::from(task)),
             _ => {} // a cancelled timer
         }
     }
@@ -1033,6 +1150,7 @@ impl<'a> Engine<'a> {
         }
         let t = &mut self.tasks[ti];
         t.in_progress = (t.in_progress as i32 + delta) as u32;
+        t.draining = t.draining.min(t.in_progress);
         t.max_in_progress = t.max_in_progress.max(t.in_progress);
     }
 
@@ -1116,8 +1234,7 @@ impl<'a> Engine<'a> {
     /// Calls the caps allow now: Concurrency and the numbers left.
     fn can_dial(&self, ti: usize) -> u64 {
         let t = &self.tasks[ti];
-        let left =
-            t.numbers - t.next_number + t.retry_ready.len() as u64 + t.backup_ready.len() as u64;
+        let left = t.fresh_left + t.retry_ready.len() as u64 + t.backup_ready.len() as u64;
         let lines = if t.concurrency == 0 {
             u64::MAX
         } else {
@@ -1326,6 +1443,11 @@ impl<'a> Engine<'a> {
         t.counts.placed += 1;
         t.ringing += 1;
         self.lines(ti, 1);
+        debug_assert!(
+            self.tasks[ti].concurrency == 0
+                || self.tasks[ti].in_progress <= self.tasks[ti].concurrency,
+            "a call placed beyond Concurrency"
+        );
         self.bucket(self.now).placed += 1;
         let epoch = self.calls[id as usize].epoch;
         self.q
@@ -1351,7 +1473,7 @@ impl<'a> Engine<'a> {
             .upper_bound()
             .unwrap_or(2.0));
         let call = loop {
-            if self.tasks[ti].next_number >= self.tasks[ti].numbers {
+            if self.tasks[ti].fresh_left == 0 {
                 return;
             }
             let call = self.draw(ti);
@@ -1831,14 +1953,13 @@ impl<'a> Engine<'a> {
             self.backup_calls[ti] += 1;
             return (number, attempt, first, backup);
         }
-        let fresh_left = t.next_number < t.numbers;
+        let fresh_left = t.fresh_left > 0;
         let take_retry = !t.retry_ready.is_empty() && (t.retry_first || !fresh_left);
         if take_retry && let Some((_, _, number, attempt, first)) = t.retry_ready.pop_first() {
             self.retries_placed[ti] += 1;
             return (number, attempt, first, 0);
         }
-        let number = t.next_number;
-        t.next_number += 1;
+        let number = t.take_fresh().unwrap_or(0);
         (number, 0, 0, 0)
     }
 
@@ -1977,6 +2098,257 @@ impl<'a> Engine<'a> {
         self.check_min_available(ti);
     }
 
+    /// Perform an operator action through the platform store; its answer is kept in the
+    /// task's `actions` log, and only an accepted operation changes the simulation.
+    fn action(&mut self, k: usize) {
+        use crate::scenario::ActionKind as K;
+        let a = &self.sc.file.actions[k];
+        let Some(ti) = self.sc.tasks.iter().position(|t| t.request.name == a.task) else {
+            return;
+        };
+        let (id, at) = (self.tasks[ti].platform_id, self.at());
+        let num =
+            |key: &str, default: u64| a.params.get(key).and_then(Value::as_u64).unwrap_or(default);
+        let outcome = match a.action {
+            K::StartTask => {
+                let r =
+                    self.platform
+                        .start_task(id, at, StatusTrigger::Person, "StartTask (operator)");
+                if r.is_ok() {
+                    self.begin_running(ti, true);
+                }
+                (r.is_ok(), r.message)
+            }
+            K::PauseTask => {
+                let minutes = num("PauseDuration", 0).min(u64::from(u32::MAX)) as u32;
+                let r = self.platform.pause_task(
+                    id,
+                    minutes,
+                    at,
+                    StatusTrigger::Person,
+                    "PauseTask (operator)",
+                );
+                if r.is_ok() {
+                    let now_s = self.now as f64 / 1000.0;
+                    let t = &mut self.tasks[ti];
+                    t.running = false;
+                    t.paused_by_min = false;
+                    t.pauses.push(PauseRecord {
+                        at_s: now_s,
+                        resumed_at_s: None,
+                        cause: format!("PauseTask (operator), PauseDuration {minutes} min"),
+                    });
+                    if minutes > 0 {
+                        self.q.push(
+                            SimTime(self.now + u64::from(minutes) * 60_000),
+                            Ev::Resume { task: ti as u16 },
+                        );
+                    }
+                }
+                (r.is_ok(), r.message)
+            }
+            K::UpdateTask => {
+                let r = self.platform.update_task(id, &a.params);
+                if r.is_ok()
+                    && let Some(rec) = self.platform.task(id)
+                {
+                    let new = rec.task.clone();
+                    self.apply_update(ti, new);
+                }
+                (r.is_ok(), r.message)
+            }
+            K::ImportTaskTel => {
+                let count = num("count", 0);
+                let dups = num("duplicates", 0).min(count);
+                let t = &self.tasks[ti];
+                let base = 13_000_000_000u64 + (t.idx as u64) * 100_000_000 + t.imported_tels;
+                let numbers: Vec<(String, Vec<String>)> = (0..count)
+                    .map(|i| {
+                        // The last `dups` numbers repeat the first ones.
+                        let j = if i >= count - dups {
+                            i - (count - dups)
+                        } else {
+                            i
+                        };
+                        ((base + j).to_string(), Vec::new())
+                    })
+                    .collect();
+                let batch = crate::platform::ImportBatch {
+                    numbers,
+                    priority: num("Priority", 0).min(u64::from(u32::MAX)) as u32,
+                    dedup: a
+                        .params
+                        .get("IsRepeat")
+                        .and_then(Value::as_u64)
+                        .and_then(|c| crate::request::DedupMode::from_code(c as i64)),
+                    auto_start: num("ImportTelAutoStart", 0) == 1,
+                };
+                let r = self.platform.import_task_tel(id, &batch, at);
+                if r.is_ok() {
+                    let imported = r
+                        .data
+                        .as_ref()
+                        .and_then(|d| d.get("Imported"))
+                        .and_then(Value::as_u64)
+                        .unwrap_or(0);
+                    let started = r
+                        .data
+                        .as_ref()
+                        .and_then(|d| d.get("Started"))
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false);
+                    let t = &mut self.tasks[ti];
+                    t.imported_tels += count;
+                    t.batches.push(FreshBatch {
+                        priority: batch.priority,
+                        first: t.numbers,
+                        count: imported,
+                        cursor: 0,
+                        tels: Some((base, (count - dups).max(1))),
+                    });
+                    t.numbers += imported;
+                    t.fresh_left += imported;
+                    if imported > 0 {
+                        t.finished_at = None;
+                        if !t.ticking {
+                            t.ticking = true;
+                            self.q.push(SimTime(self.now), Ev::Tick { task: ti as u16 });
+                        }
+                    }
+                    if started {
+                        self.begin_running(ti, true);
+                    }
+                }
+                (r.is_ok(), r.message)
+            }
+            K::DeleteTaskTel => {
+                let k = num("count", 0);
+                let gone = self.tasks[ti].delete_fresh(k);
+                self.tasks[ti].numbers -= gone.len() as u64;
+                // The store forgets the imported ones among them (the scenario's own list is
+                // the engine's alone).
+                let t = &self.tasks[ti];
+                let tels: Vec<String> = gone
+                    .iter()
+                    .filter_map(|&n| {
+                        t.batches.iter().find_map(|b| {
+                            let (base, distinct) = b.tels?;
+                            (b.first <= n && n < b.first + b.count + k)
+                                .then(|| (base + (n - b.first) % distinct).to_string())
+                        })
+                    })
+                    .collect();
+                let r = self.platform.delete_task_tel(id, &tels);
+                (
+                    r.is_ok(),
+                    format!("{} ({} numbers removed)", r.message, gone.len()),
+                )
+            }
+            K::DeleteTask => {
+                let r = self.platform.delete_task(id);
+                if r.is_ok() {
+                    let t = &mut self.tasks[ti];
+                    t.running = false;
+                    t.ended = true;
+                    let left = t.drop_fresh();
+                    t.numbers -= left;
+                }
+                (r.is_ok(), r.message)
+            }
+        };
+        let now_s = self.now as f64 / 1000.0;
+        self.tasks[ti].actions.push(ActionRecord {
+            at_s: now_s,
+            action: format!("{:?}", a.action),
+            accepted: outcome.0,
+            message: outcome.1,
+        });
+        self.maybe_finish(ti);
+    }
+
+    /// The task runs (again): agents claimed, warm-up when it is a first start or IsRewarm.
+    fn begin_running(&mut self, ti: usize, warm: bool) {
+        let first = !self.tasks[ti].started;
+        self.claim_agents(ti);
+        let now = self.now;
+        let t = &mut self.tasks[ti];
+        t.running = true;
+        t.started = true;
+        t.paused_by_min = false;
+        if let Some(p) = t.pauses.last_mut()
+            && p.resumed_at_s.is_none()
+        {
+            p.resumed_at_s = Some(now as f64 / 1000.0);
+        }
+        let rewarm = warm && (first || t.req.rewarm);
+        if rewarm {
+            t.warm_until = now + t.warm_ms;
+        }
+        t.pacer.restarted(rewarm);
+        if !t.ticking {
+            t.ticking = true;
+            self.q.push(SimTime(now), Ev::Tick { task: ti as u16 });
+        }
+        self.check_min_available(ti);
+    }
+
+    fn resume_after_pause(&mut self, ti: usize) {
+        let id = self.tasks[ti].platform_id;
+        let waiting = self
+            .platform
+            .task(id)
+            .is_some_and(|r| r.status == TaskStatus::Paused && r.paused_until.is_some());
+        if !waiting || self.tasks[ti].running {
+            return;
+        }
+        let r = self.platform.start_task(
+            id,
+            self.at(),
+            StatusTrigger::System,
+            "PauseDuration elapsed",
+        );
+        if r.is_ok() {
+            self.begin_running(ti, true);
+        }
+    }
+
+    /// UpdateTask accepted: the task runs on with the new parameters.
+    fn apply_update(&mut self, ti: usize, new: crate::request::CreateTask) {
+        let hours = self.calling_hours(&new);
+        let prompt_s = new
+            .customer_voice
+            .as_deref()
+            .and_then(|v| self.sc.enterprise.voice(v))
+            .map(|v| v.duration_s)
+            .unwrap_or(0.0);
+        let t = &mut self.tasks[ti];
+        if t.pacer_name == "platform" {
+            t.pacer = Box::new(pacing::PlatformPacer::new(&new, prompt_s));
+            t.pacer.restarted(false);
+        }
+        t.concurrency = new.concurrency;
+        t.draining = t.in_progress;
+        t.customer_timeout_ms = u64::from(new.customer_timeout_s) * 1000;
+        t.agent_timeout_ms = u64::from(new.agent_timeout_s) * 1000;
+        t.wrapup_cap_ms = u64::from(new.wrapup_s) * 1000;
+        t.prompt_ms = ms(prompt_s);
+        t.min_available = new.min_available_agents;
+        t.rewarm = new.rewarm;
+        t.warm_ms = u64::from(new.warm_up_s) * 1000;
+        t.hours = hours;
+        t.retry_delays_ms = match &new.retry_strategy {
+            Some(crate::request::RetryStrategy::Basic { strategy, .. }) => {
+                let mut rounds = strategy.clone();
+                rounds.sort_by_key(|r| r.round);
+                rounds.iter().map(|r| r.time.seconds() * 1000).collect()
+            }
+            _ => Vec::new(),
+        };
+        t.retry_from_first = new.retry_time_type == crate::request::RetryTimeType::FromFirstCall;
+        t.req = new;
+        self.check_min_available(ti);
+    }
+
     /// A task starts: its agents that are in no running task join it (an idle agent at once,
     /// a busy one when its wrap-up ends). The platform store has already checked that none is
     /// in another running task.
@@ -2012,7 +2384,7 @@ impl<'a> Engine<'a> {
     }
 
     fn auto_stop(&mut self, ti: usize) {
-        let force = self.sc.tasks[ti].request.force_end;
+        let force = self.tasks[ti].req.force_end;
         let (id, at) = (self.tasks[ti].platform_id, self.at());
         if force {
             self.platform
@@ -2022,10 +2394,7 @@ impl<'a> Engine<'a> {
             t.running = false;
             t.paused_by_min = false;
             // Whatever is left is finished now: never-called numbers and waiting retries.
-            let left = (t.numbers - t.next_number)
-                + t.retry_future.len() as u64
-                + t.retry_ready.len() as u64;
-            t.next_number = t.numbers;
+            let left = t.drop_fresh() + t.retry_future.len() as u64 + t.retry_ready.len() as u64;
             t.retry_future.clear();
             t.retry_ready.clear();
             t.fates.task_ended += left;
@@ -2054,7 +2423,7 @@ impl<'a> Engine<'a> {
     fn day_end(&mut self) {
         use crate::request::RetryOnlyToday as R;
         for ti in 0..self.tasks.len() {
-            let rule = self.sc.tasks[ti].request.retry_only_today;
+            let rule = self.tasks[ti].req.retry_only_today;
             let t = &mut self.tasks[ti];
             if !t.started || t.ended {
                 continue;
@@ -2080,13 +2449,12 @@ impl<'a> Engine<'a> {
                 t.retry_ready.clear();
             }
             if matches!(rule, R::DropBoth | R::DropNeverCalled) {
-                let left = t.numbers - t.next_number;
+                let left = t.drop_fresh();
                 if t.attempts.is_empty() {
                     t.attempts.resize(1, 0);
                 }
                 t.attempts[0] += left;
                 dropped += left;
-                t.next_number = t.numbers;
             }
             t.fates.dropped_at_day_end += dropped;
             for _ in 0..dropped {
@@ -2169,7 +2537,7 @@ impl<'a> Engine<'a> {
     fn maybe_finish(&mut self, ti: usize) {
         let t = &self.tasks[ti];
         if t.running
-            && t.next_number == t.numbers
+            && t.fresh_left == 0
             && t.in_progress == 0
             && t.planned == 0
             && t.retry_future.is_empty()
@@ -2177,7 +2545,7 @@ impl<'a> Engine<'a> {
             && t.backup_ready.is_empty()
         {
             let id = t.platform_id;
-            let auto_complete = self.sc.tasks[ti].request.auto_complete;
+            let auto_complete = self.tasks[ti].req.auto_complete;
             let at = self.at();
             self.tasks[ti].running = false;
             if auto_complete {
@@ -2352,6 +2720,7 @@ impl<'a> Engine<'a> {
                 attempts: t.attempts.clone(),
                 retries_placed: self.retries_placed[i],
                 backup_calls: self.backup_calls[i],
+                actions: t.actions.clone(),
                 caller_ids: t
                     .clids
                     .iter()

@@ -529,3 +529,99 @@ fn caller_id_weights_share_the_calls() {
     let tol = 4.0 * (0.75 * 0.25 / n).sqrt();
     assert!((share - 0.75).abs() < tol, "{c:?}");
 }
+
+fn with_actions(actions: Value) -> Scenario {
+    scenario(json!({"AutoComplete": 0}), move |v| {
+        v["actions"] = actions.clone();
+    })
+}
+
+#[test]
+fn operator_pause_with_a_duration_resumes_by_itself() {
+    let sc = with_actions(json!([
+        {"at": "2026-01-05T10:00:00", "task": "t", "action": "PauseTask", "params": {"PauseDuration": 30}}
+    ]));
+    let r = run(&sc);
+    assert!(starts(&r).iter().all(|t| !(H..H + 30 * MIN).contains(t)));
+    assert!(
+        starts(&r).iter().any(|t| *t >= H + 30 * MIN),
+        "resumed at 10:30"
+    );
+    let t = &r.tasks[0];
+    assert!(t.actions[0].accepted, "{:?}", t.actions);
+    let h: Vec<(String, String)> = t
+        .status_changes
+        .iter()
+        .map(|c| {
+            (
+                serde_json::to_value(c).expect("json")["cause"].to_string(),
+                serde_json::to_value(c).expect("json")["trigger"].to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        h.iter().any(|(c, _)| c.contains("PauseTask (operator)")),
+        "{h:?}"
+    );
+    assert!(
+        h.iter().any(|(c, _)| c.contains("PauseDuration elapsed")),
+        "{h:?}"
+    );
+}
+
+#[test]
+fn an_imported_batch_with_a_higher_priority_is_dialled_first() {
+    let sc = with_actions(json!([
+        {"at_s": 3600, "task": "t", "action": "ImportTaskTel",
+         "params": {"count": 60, "duplicates": 10, "Priority": 5, "IsRepeat": 1}}
+    ]));
+    let r = run(&sc);
+    let t = &r.tasks[0];
+    assert!(t.actions[0].accepted, "{:?}", t.actions);
+    assert_eq!(
+        t.numbers_total,
+        50_000 + 50,
+        "ten duplicates removed by IsRepeat 1"
+    );
+    // From 01:00 on, the first 50 fresh numbers dialled are the imported ones.
+    let mut fresh_after: Vec<&CallRecord> = r
+        .calls
+        .iter()
+        .filter(|c| c.start_ms >= H && c.attempt == 0)
+        .collect();
+    fresh_after.sort_by_key(|c| (c.start_ms, c.number));
+    assert!(fresh_after.len() > 50);
+    assert!(fresh_after[..50].iter().all(|c| c.number >= 50_000));
+}
+
+#[test]
+fn update_task_changes_a_running_task_and_the_store_refuses_what_it_must() {
+    let sc = with_actions(json!([
+        {"at_s": 3600, "task": "t", "action": "UpdateTask", "params": {"Concurrency": 2}},
+        {"at_s": 3600, "task": "t", "action": "UpdateTask", "params": {"Type": 2}},
+        {"at_s": 3700, "task": "t", "action": "DeleteTask"}
+    ]));
+    let r = run(&sc);
+    let a = &r.tasks[0].actions;
+    assert!(a[0].accepted && !a[1].accepted && !a[2].accepted, "{a:?}");
+    assert!(a[1].message.contains("Type"), "{}", a[1].message);
+    // Calls in progress (customer legs and talks) never exceed 2 once the lines have drained.
+    let mut edges: Vec<(u64, i32)> = Vec::new();
+    for c in &r.calls {
+        edges.push((c.start_ms, 1));
+        edges.push((c.end_ms, -1));
+    }
+    edges.sort();
+    let mut level = 0;
+    let mut worst_late = 0;
+    for (t, d) in edges {
+        level += d;
+        if t > H + 30 * MIN {
+            worst_late = worst_late.max(level);
+        }
+    }
+    assert!(
+        worst_late <= 2,
+        "{worst_late} calls at once after Concurrency 2"
+    );
+}
