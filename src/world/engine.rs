@@ -278,6 +278,8 @@ struct TaskRun {
     actions: Vec<ActionRecord>,
     /// Calls in progress above a Concurrency that UpdateTask lowered, still finishing.
     draining: u32,
+    /// CallPriorityStrategy firstCall orderType.
+    first_order: crate::request::FirstCallOrder,
     done_numbers: u64,
     finished_at: Option<u64>,
     running: bool,
@@ -380,18 +382,30 @@ struct FreshBatch {
 }
 
 impl TaskRun {
-    /// The next never-called number: the highest-priority batch first, then import order.
+    /// The next never-called number, in CallPriorityStrategy's firstCall order: by batch
+    /// priority (larger first, then import order; the default), by import time alone, or at
+    /// random (a fixed pseudo-random permutation of each batch).
     fn take_fresh(&mut self) -> Option<u64> {
+        use crate::request::FirstCallOrder as O;
+        let by_priority = self.first_order != O::ImportTime;
         let mut best: Option<usize> = None;
         for (i, b) in self.batches.iter().enumerate() {
-            if b.cursor < b.count && best.is_none_or(|j| b.priority > self.batches[j].priority) {
+            if b.cursor < b.count
+                && best.is_none_or(|j| by_priority && b.priority > self.batches[j].priority)
+            {
                 best = Some(i);
             }
         }
         let b = &mut self.batches[best?];
+        let k = b.cursor;
         b.cursor += 1;
         self.fresh_left -= 1;
-        Some(b.first + b.cursor - 1)
+        let offset = if self.first_order == O::Random {
+            permute(k, b.count, u64::from(self.idx))
+        } else {
+            k
+        };
+        Some(b.first + offset)
     }
 
     /// Drop every never-called number; how many.
@@ -414,6 +428,27 @@ impl TaskRun {
         self.fresh_left -= gone.len() as u64;
         gone
     }
+}
+
+/// A fixed pseudo-random permutation of `0..n` (an affine map with a multiplier coprime to
+/// `n`): random calling order without storing the list.
+fn permute(k: u64, n: u64, salt: u64) -> u64 {
+    if n <= 1 {
+        return 0;
+    }
+    let mut a = (mix(salt ^ n) % n) | 1;
+    while gcd(a, n) != 1 {
+        a += 2;
+    }
+    let b = mix(salt.wrapping_add(n)) % n;
+    ((u128::from(a) * u128::from(k) + u128::from(b)) % u128::from(n)) as u64
+}
+
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
 }
 
 /// Why a task's numbers finished.
@@ -721,6 +756,12 @@ impl<'a> Engine<'a> {
                 imported_tels: 0,
                 actions: Vec::new(),
                 draining: 0,
+                first_order: req
+                    .call_priority_strategy
+                    .iter()
+                    .find(|e| e.kind == crate::request::PoolKind::FirstCall)
+                    .map(|e| e.order)
+                    .unwrap_or(crate::request::FirstCallOrder::Priority),
                 done_numbers: 0,
                 finished_at: None,
                 running: false,
@@ -2814,4 +2855,22 @@ pub fn pacer_name(p: PacerSpec) -> String {
 /// Percentiles in seconds of a result histogram.
 pub fn percentiles(h: &Histogram<u64>) -> Percentiles {
     Percentiles::of(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_calling_order_is_a_permutation() {
+        for n in [1u64, 2, 10, 97, 1000, 4096] {
+            let mut seen: Vec<u64> = (0..n).map(|k| permute(k, n, 7)).collect();
+            let in_order = seen.iter().enumerate().all(|(i, &x)| i as u64 == x);
+            seen.sort_unstable();
+            assert_eq!(seen, (0..n).collect::<Vec<_>>(), "n = {n}");
+            if n >= 10 {
+                assert!(!in_order, "n = {n}: not shuffled");
+            }
+        }
+    }
 }

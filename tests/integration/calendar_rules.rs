@@ -625,3 +625,50 @@ fn update_task_changes_a_running_task_and_the_store_refuses_what_it_must() {
         "{worst_late} calls at once after Concurrency 2"
     );
 }
+
+#[test]
+fn first_call_order_by_import_time_ignores_batch_priority() {
+    let sc = scenario(
+        json!({"CallPriorityStrategy": "{\"strategy\":[{\"sort\":1,\"type\":\"retryCall\",\"desc\":0},{\"sort\":2,\"type\":\"firstCall\",\"orderType\":2}]}"}),
+        |v| {
+            v["actions"] = json!([{"at_s": 3600, "task": "t", "action": "ImportTaskTel",
+                                   "params": {"count": 50, "Priority": 9}}]);
+        },
+    );
+    let r = run(&sc);
+    assert!(
+        r.calls.iter().all(|c| c.number < 50_000),
+        "imported numbers wait their turn"
+    );
+    let random = run(&scenario(
+        json!({"CallPriorityStrategy": "{\"strategy\":[{\"sort\":1,\"type\":\"firstCall\",\"orderType\":1}]}"}),
+        |_| {},
+    ));
+    let mut first: Vec<u64> = random.calls.iter().map(|c| c.number).collect();
+    assert!(
+        first.iter().take(20).any(|&n| n >= 1000),
+        "random order reaches far into the list"
+    );
+    let n = first.len();
+    first.sort_unstable();
+    first.dedup();
+    assert_eq!(first.len(), n, "each number once");
+}
+
+#[test]
+fn predictive_and_automatic_tasks_run_side_by_side() {
+    let sc = scenario(json!({}), |v| {
+        v["enterprise"]["ivrs"] = json!([{"id": 42, "name": "ivr", "duration_s": 30}]);
+        let mut auto = v["tasks"][0].clone();
+        auto["request"] = json!({"EnterpriseId": 36, "Name": "robot", "Type": 2, "IvrId": 42,
+                                 "Concurrency": 5});
+        auto["pacer"] = json!("platform");
+        v["tasks"].as_array_mut().expect("tasks").push(auto);
+    });
+    let r = run(&sc);
+    let (people, robot) = (&r.tasks[0], &r.tasks[1]);
+    assert!(people.counts.connected > 100, "agents talk on task 0");
+    assert!(robot.counts.ivr_completed > 100, "the IVR serves task 1");
+    assert!(robot.max_in_progress <= 5);
+    assert_eq!(robot.counts.connected, 0, "no agent on the automatic task");
+}
