@@ -672,3 +672,31 @@ fn predictive_and_automatic_tasks_run_side_by_side() {
     assert!(robot.max_in_progress <= 5);
     assert_eq!(robot.counts.connected, 0, "no agent on the automatic task");
 }
+
+#[test]
+fn auto_complete_off_pauses_and_an_import_with_auto_start_resumes() {
+    let sc = scenario(json!({"AutoComplete": 0, "CustomerTimeout": 20}), |v| {
+        v["customers"]["answer_probability"] = json!(0.0);
+        v["tasks"][0]["numbers"] = json!({"count": 20});
+        v["actions"] = json!([{"at_s": 7200, "task": "t", "action": "ImportTaskTel",
+                               "params": {"count": 30, "ImportTelAutoStart": 1}}]);
+    });
+    let r = run(&sc);
+    let t = &r.tasks[0];
+    let causes: Vec<String> = t
+        .status_changes
+        .iter()
+        .map(|c| serde_json::to_value(c).expect("json")["cause"].to_string())
+        .collect();
+    assert!(
+        causes.iter().any(|c| c.contains("AutoComplete off")),
+        "{causes:?}"
+    );
+    assert_eq!(r.calls.iter().filter(|c| c.start_ms < 2 * H).count(), 20);
+    assert_eq!(
+        r.calls.iter().filter(|c| c.start_ms >= 2 * H).count(),
+        30,
+        "imports dialled"
+    );
+    assert_eq!(t.status, 2, "paused again, waiting for imports");
+}
