@@ -38,24 +38,24 @@ pub const IDLE_EDGES_S: &[f64] = &[
     0.0, 5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 300.0, 600.0,
 ];
 
-/// Counts of a histogram (ms values) in the bins `[edge_i, edge_{i+1})`, the last open.
+/// Counts of a histogram (ms values) in the bins `[edge_i, edge_{i+1})`, the last open:
+/// one pass over the recorded values.
 fn bins(h: &Histogram<u64>, edges: &[f64]) -> Value {
-    let ms = |s: f64| (s * 1000.0).round() as u64;
-    let mut out = Vec::new();
-    for (i, &lo) in edges.iter().enumerate() {
-        let hi = edges.get(i + 1).copied();
-        let (a, b) = (ms(lo), hi.map(ms).unwrap_or(u64::MAX));
-        let count: u64 = h
-            .iter_recorded()
-            .filter(|v| {
-                let x = v.value_iterated_to();
-                x >= a && x < b
-            })
-            .map(|v| v.count_at_value())
-            .sum();
-        out.push(json!({"from_s": lo, "to_s": hi, "count": count}));
+    let ms: Vec<u64> = edges.iter().map(|s| (s * 1000.0).round() as u64).collect();
+    let mut counts = vec![0u64; edges.len()];
+    for v in h.iter_recorded() {
+        let x = v.value_iterated_to();
+        // The last edge at or below x.
+        let i = ms.partition_point(|&e| e <= x).saturating_sub(1);
+        counts[i] += v.count_at_value();
     }
-    Value::Array(out)
+    Value::Array(
+        edges
+            .iter()
+            .enumerate()
+            .map(|(i, &lo)| json!({"from_s": lo, "to_s": edges.get(i + 1), "count": counts[i]}))
+            .collect(),
+    )
 }
 
 fn figures(

@@ -705,8 +705,9 @@ impl ScenarioFile {
                 })
                 .collect(),
         };
+        let mut seen_cnos = std::collections::HashSet::new();
         for (i, a) in agents.iter().enumerate() {
-            if agents[..i].iter().any(|b| b.cno == a.cno) {
+            if !seen_cnos.insert(a.cno.as_str()) {
                 bad(
                     format!("enterprise.agents[{i}].cno"),
                     format!("agent {} is listed twice", a.cno),
@@ -915,7 +916,7 @@ impl ScenarioFile {
                 );
             }
             for cno in &b.cnos {
-                if !agents.iter().any(|a| &a.cno == cno) {
+                if !seen_cnos.contains(cno.as_str()) {
                     bad(
                         format!("enterprise.breaks[{i}].cnos"),
                         format!("agent {cno} is not an agent of the enterprise"),
