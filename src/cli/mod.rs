@@ -25,7 +25,8 @@ Enumeration codes (1 = on, 0 = off for switches):
     dialsim), 2 AI first                      never-called, 2 drop retries, 3 drop never-called
   Task status 0 initial, 1 running, 2 paused, 3 ended.
 Codes the platform does not document (CallRouteStrategy's default, basic-mode retried outcomes,
-the end-of-day moment of RetryStrategyOnlyToday) are defined by dialsim; see ARCHITECTURE.md.";
+the end-of-day moment of RetryStrategyOnlyToday, SIP causes, call-record EndReason) are defined
+by dialsim; see README.md, \"Rules dialsim defines where the platform is silent\".";
 
 /// dialsim: validate and simulate cloud call-centre CreateTask outbound tasks.
 #[derive(Debug, Parser)]
