@@ -280,6 +280,9 @@ struct TaskRun {
     draining: u32,
     /// CallPriorityStrategy firstCall orderType.
     first_order: crate::request::FirstCallOrder,
+    /// Calls that were retries, and calls to backup numbers.
+    retries_placed: u64,
+    backup_calls: u64,
     done_numbers: u64,
     finished_at: Option<u64>,
     running: bool,
@@ -382,6 +385,14 @@ struct FreshBatch {
 }
 
 impl TaskRun {
+    /// `numbers` numbers finished after `attempts` attempts each.
+    fn count_attempts(&mut self, attempts: usize, numbers: u64) {
+        if self.attempts.len() <= attempts {
+            self.attempts.resize(attempts + 1, 0);
+        }
+        self.attempts[attempts] += numbers;
+    }
+
     /// The next never-called number, in CallPriorityStrategy's firstCall order: by batch
     /// priority (larger first, then import order; the default), by import time alone, or at
     /// random (a fixed pseudo-random permutation of each batch).
@@ -416,17 +427,31 @@ impl TaskRun {
         std::mem::take(&mut self.fresh_left)
     }
 
-    /// Remove up to `k` never-called numbers, the last imported first; the numbers removed.
-    fn delete_fresh(&mut self, k: u64) -> Vec<u64> {
+    /// Remove up to `k` never-called numbers, the last imported first: the numbers removed,
+    /// each with its synthetic phone number when it came through ImportTaskTel.
+    fn delete_fresh(&mut self, k: u64) -> Vec<(u64, Option<u64>)> {
         let mut gone = Vec::new();
         for b in self.batches.iter_mut().rev() {
             while (gone.len() as u64) < k && b.cursor < b.count {
                 b.count -= 1;
-                gone.push(b.first + b.count);
+                let tel = b.tels.map(|(base, distinct)| base + b.count % distinct);
+                gone.push((b.first + b.count, tel));
             }
         }
         self.fresh_left -= gone.len() as u64;
         gone
+    }
+}
+
+/// The delay of each basic retry round, ms, by round (empty without a basic RetryStrategy).
+fn basic_retry_delays(req: &crate::request::CreateTask) -> Vec<u64> {
+    match &req.retry_strategy {
+        Some(crate::request::RetryStrategy::Basic { strategy, .. }) => {
+            let mut rounds = strategy.clone();
+            rounds.sort_by_key(|r| r.round);
+            rounds.iter().map(|r| r.time.seconds() * 1000).collect()
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -616,8 +641,6 @@ struct Engine<'a> {
     call_cap: Vec<u32>,
     /// Agents held back for the rest of the day by their cap.
     capped: Vec<bool>,
-    retries_placed: Vec<u64>,
-    backup_calls: Vec<u64>,
 }
 
 /// Run a scenario once with `seed`, optionally forcing every task's pacer.
@@ -683,8 +706,6 @@ pub fn run_with(
         day_calls: vec![0; sc.enterprise.agents.len()],
         call_cap: vec![u32::MAX; sc.enterprise.agents.len()],
         capped: vec![false; sc.enterprise.agents.len()],
-        retries_placed: vec![0; sc.tasks.len()],
-        backup_calls: vec![0; sc.tasks.len()],
     };
     e.setup(pacer_override);
     e.main_loop();
@@ -762,6 +783,8 @@ impl<'a> Engine<'a> {
                     .find(|e| e.kind == crate::request::PoolKind::FirstCall)
                     .map(|e| e.order)
                     .unwrap_or(crate::request::FirstCallOrder::Priority),
+                retries_placed: 0,
+                backup_calls: 0,
                 done_numbers: 0,
                 finished_at: None,
                 running: false,
@@ -770,7 +793,7 @@ impl<'a> Engine<'a> {
                 warm_ms,
                 rewarm: req.rewarm,
                 min_available: req.min_available_agents,
-                available: t.agents.len() as u32,
+                available: 0, // counted below, once agents are assigned
                 concurrency: req.concurrency,
                 customer_timeout_ms: u64::from(req.customer_timeout_s) * 1000,
                 agent_timeout_ms: u64::from(req.agent_timeout_s) * 1000,
@@ -804,14 +827,7 @@ impl<'a> Engine<'a> {
                 planned: 0,
                 surplus: 0,
                 hours: self.calling_hours(req),
-                retry_delays_ms: match &req.retry_strategy {
-                    Some(crate::request::RetryStrategy::Basic { strategy, .. }) => {
-                        let mut rounds = strategy.clone();
-                        rounds.sort_by_key(|r| r.round);
-                        rounds.iter().map(|r| r.time.seconds() * 1000).collect()
-                    }
-                    _ => Vec::new(),
-                },
+                retry_delays_ms: basic_retry_delays(req),
                 retry_from_first: req.retry_time_type
                     == crate::request::RetryTimeType::FromFirstCall,
                 retry_future: BTreeSet::new(),
@@ -931,9 +947,6 @@ impl<'a> Engine<'a> {
         }
         // Agents enter their task's idle pool; a task counts the agents it holds (an agent
         // listed by several tasks belongs to the first until another claims it at its start).
-        for t in &mut self.tasks {
-            t.available = 0;
-        }
         for a in 0..self.agents.len() as u32 {
             let ti = self.agents[a as usize].task;
             if ti != u16::MAX {
@@ -958,14 +971,7 @@ impl<'a> Engine<'a> {
             let Ok((login, logout)) = sh.minutes() else {
                 continue;
             };
-            let agents: Vec<u32> = if sh.cnos.is_empty() {
-                (0..self.agents.len() as u32).collect()
-            } else {
-                sh.cnos
-                    .iter()
-                    .filter_map(|c| self.sc.enterprise.agent_position(c))
-                    .collect()
-            };
+            let agents = self.agents_named(&sh.cnos);
             let (first_day, _) = self.clock.day_and_time(0);
             let (last_day, _) = self.clock.day_and_time(self.end);
             let day0 = self.clock.next_midnight(0) as i64 - calendar::DAY_MS as i64;
@@ -990,14 +996,7 @@ impl<'a> Engine<'a> {
         }
         // Random breaks: per agent, gaps and lengths from the agent's own stream.
         for (k, rb) in self.sc.file.enterprise.random_breaks.iter().enumerate() {
-            let agents: Vec<u32> = if rb.cnos.is_empty() {
-                (0..self.agents.len() as u32).collect()
-            } else {
-                rb.cnos
-                    .iter()
-                    .filter_map(|c| self.sc.enterprise.agent_position(c))
-                    .collect()
-            };
+            let agents = self.agents_named(&rb.cnos);
             for a in agents {
                 let mut rng = stream(self.seed, Stream::Agent, u64::from(a), (1 << 62) | k as u64);
                 let mut t = 0u64;
@@ -1521,12 +1520,8 @@ impl<'a> Engine<'a> {
             if call.fate == Fate::Answer && call.patience_ms > slowest_agent {
                 break call;
             }
-            let t = &mut self.tasks[ti];
-            t.counts.skipped += 1;
-            t.done_numbers += 1;
-            if t.done_numbers == t.numbers && t.finished_at.is_none() {
-                t.finished_at = Some(self.now);
-            }
+            self.tasks[ti].counts.skipped += 1;
+            self.numbers_done(ti, 1);
         };
         let lead = call.ring_ms + self.tasks[ti].prompt_ms;
         let at = free_at.saturating_sub(lead).max(self.now);
@@ -1867,25 +1862,23 @@ impl<'a> Engine<'a> {
         t.wrapping -= 1;
         t.wrap_end_sum -= self.agents[a as usize].wrap_end;
         let pending = self.agents[a as usize].pending_task;
-        if pending != u16::MAX {
-            // The agent moves to the task that claimed it.
+        let ti = if pending != u16::MAX {
+            // The agent moves to the task that claimed it; its wrap-up is accounted to the
+            // task the call was in before the move.
+            self.set_agent(a, AgentState::Wrapup);
             self.agents[a as usize].pending_task = u16::MAX;
             self.agents[a as usize].task = pending;
-            let ti = usize::from(pending);
-            self.set_agent(a, AgentState::Idle);
-            self.enter_idle(a);
-            self.dispatch(ti);
-            self.pace_if_fill(ti);
-            return;
-        }
-        if self.day_calls[a as usize] >= self.call_cap[a as usize] {
+            usize::from(pending)
+        } else if self.day_calls[a as usize] >= self.call_cap[a as usize] {
             // CallLimitStrategy: the day's cap is reached; no more calls until midnight.
             self.capped[a as usize] = true;
             self.set_agent(a, AgentState::Break);
             self.tasks[ti].available -= 1;
             self.check_min_available(ti);
             return;
-        }
+        } else {
+            ti
+        };
         self.enter_idle(a);
         self.dispatch(ti);
         self.pace_if_fill(ti);
@@ -1952,17 +1945,14 @@ impl<'a> Engine<'a> {
         } else {
             t.fates.retries_exhausted += 1;
         }
-        let n = c.attempt as usize + 1;
-        if t.attempts.len() <= n {
-            t.attempts.resize(n + 1, 0);
-        }
-        t.attempts[n] += 1;
-        self.number_done(ti);
+        t.count_attempts(c.attempt as usize + 1, 1);
+        self.numbers_done(ti, 1);
     }
 
-    fn number_done(&mut self, ti: usize) {
+    /// `k` more of the task's numbers are finished.
+    fn numbers_done(&mut self, ti: usize, k: u64) {
         let t = &mut self.tasks[ti];
-        t.done_numbers += 1;
+        t.done_numbers += k;
         if t.done_numbers == t.numbers && t.finished_at.is_none() {
             t.finished_at = Some(self.now);
         }
@@ -1991,13 +1981,13 @@ impl<'a> Engine<'a> {
         let t = &mut self.tasks[ti];
         // A failed number's backups go first: they continue the same attempt.
         if let Some((number, attempt, first, backup)) = t.backup_ready.pop_front() {
-            self.backup_calls[ti] += 1;
+            t.backup_calls += 1;
             return (number, attempt, first, backup);
         }
         let fresh_left = t.fresh_left > 0;
         let take_retry = !t.retry_ready.is_empty() && (t.retry_first || !fresh_left);
         if take_retry && let Some((_, _, number, attempt, first)) = t.retry_ready.pop_first() {
-            self.retries_placed[ti] += 1;
+            t.retries_placed += 1;
             return (number, attempt, first, 0);
         }
         let number = t.take_fresh().unwrap_or(0);
@@ -2092,6 +2082,17 @@ impl<'a> Engine<'a> {
         pick(&all)
     }
 
+    /// The agents a list of agent numbers names; an empty list names every agent.
+    fn agents_named(&self, cnos: &[String]) -> Vec<u32> {
+        if cnos.is_empty() {
+            (0..self.agents.len() as u32).collect()
+        } else {
+            cnos.iter()
+                .filter_map(|c| self.sc.enterprise.agent_position(c))
+                .collect()
+        }
+    }
+
     fn calling_hours(&self, req: &crate::request::CreateTask) -> CallingHours {
         let compile = |ids: &[u64]| -> Vec<Window> {
             ids.iter()
@@ -2125,18 +2126,7 @@ impl<'a> Engine<'a> {
             tracing::warn!(task = ti, "AutoStart refused: {}", r.message);
             return;
         }
-        self.claim_agents(ti);
-        let now = self.now;
-        let t = &mut self.tasks[ti];
-        t.running = true;
-        t.started = true;
-        t.warm_until = now + t.warm_ms;
-        t.pacer.restarted(true);
-        if let Some(gap) = t.pacer.next_arrival_ms() {
-            self.q
-                .push(SimTime(now + gap), Ev::Arrival { task: ti as u16 });
-        }
-        self.check_min_available(ti);
+        self.begin_running(ti, true);
     }
 
     /// Perform an operator action through the platform store; its answer is kept in the
@@ -2268,16 +2258,9 @@ impl<'a> Engine<'a> {
                 self.tasks[ti].numbers -= gone.len() as u64;
                 // The store forgets the imported ones among them (the scenario's own list is
                 // the engine's alone).
-                let t = &self.tasks[ti];
                 let tels: Vec<String> = gone
                     .iter()
-                    .filter_map(|&n| {
-                        t.batches.iter().find_map(|b| {
-                            let (base, distinct) = b.tels?;
-                            (b.first <= n && n < b.first + b.count + k)
-                                .then(|| (base + (n - b.first) % distinct).to_string())
-                        })
-                    })
+                    .filter_map(|(_, tel)| tel.map(|t| t.to_string()))
                     .collect();
                 let r = self.platform.delete_task_tel(id, &tels);
                 (
@@ -2326,6 +2309,11 @@ impl<'a> Engine<'a> {
             t.warm_until = now + t.warm_ms;
         }
         t.pacer.restarted(rewarm);
+        // An open-loop pacer's arrivals begin with the task's first start.
+        if first && let Some(gap) = t.pacer.next_arrival_ms() {
+            self.q
+                .push(SimTime(now + gap), Ev::Arrival { task: ti as u16 });
+        }
         if !t.ticking {
             t.ticking = true;
             self.q.push(SimTime(now), Ev::Tick { task: ti as u16 });
@@ -2377,14 +2365,7 @@ impl<'a> Engine<'a> {
         t.rewarm = new.rewarm;
         t.warm_ms = u64::from(new.warm_up_s) * 1000;
         t.hours = hours;
-        t.retry_delays_ms = match &new.retry_strategy {
-            Some(crate::request::RetryStrategy::Basic { strategy, .. }) => {
-                let mut rounds = strategy.clone();
-                rounds.sort_by_key(|r| r.round);
-                rounds.iter().map(|r| r.time.seconds() * 1000).collect()
-            }
-            _ => Vec::new(),
-        };
+        t.retry_delays_ms = basic_retry_delays(&new);
         t.retry_from_first = new.retry_time_type == crate::request::RetryTimeType::FromFirstCall;
         t.req = new;
         self.check_min_available(ti);
@@ -2471,19 +2452,15 @@ impl<'a> Engine<'a> {
             }
             let mut dropped = 0;
             if matches!(rule, R::DropBoth | R::DropRetries) {
-                for &(_, _, _, attempt, _) in t.retry_future.iter() {
-                    let n = attempt as usize;
-                    if t.attempts.len() <= n {
-                        t.attempts.resize(n + 1, 0);
-                    }
-                    t.attempts[n] += 1;
-                }
-                for &(_, _, _, attempt, _) in t.retry_ready.iter() {
-                    let n = attempt as usize;
-                    if t.attempts.len() <= n {
-                        t.attempts.resize(n + 1, 0);
-                    }
-                    t.attempts[n] += 1;
+                // A waiting retry's number has had `attempt` attempts.
+                let waiting: Vec<u32> = t
+                    .retry_future
+                    .iter()
+                    .map(|x| x.3)
+                    .chain(t.retry_ready.iter().map(|x| x.3))
+                    .collect();
+                for attempt in waiting {
+                    t.count_attempts(attempt as usize, 1);
                 }
                 dropped += t.retry_future.len() as u64 + t.retry_ready.len() as u64;
                 t.retry_future.clear();
@@ -2491,16 +2468,11 @@ impl<'a> Engine<'a> {
             }
             if matches!(rule, R::DropBoth | R::DropNeverCalled) {
                 let left = t.drop_fresh();
-                if t.attempts.is_empty() {
-                    t.attempts.resize(1, 0);
-                }
-                t.attempts[0] += left;
+                t.count_attempts(0, left);
                 dropped += left;
             }
             t.fates.dropped_at_day_end += dropped;
-            for _ in 0..dropped {
-                self.number_done(ti);
-            }
+            self.numbers_done(ti, dropped);
             self.maybe_finish(ti);
         }
         for a in 0..self.agents.len() {
@@ -2674,7 +2646,7 @@ impl<'a> Engine<'a> {
                     let t = &mut self.tasks[ti];
                     t.planned -= 1;
                     t.counts.skipped += 1;
-                    self.number_done(ti);
+                    self.numbers_done(ti, 1);
                 }
                 None => self.tasks[ti].surplus += 1,
             }
@@ -2759,8 +2731,8 @@ impl<'a> Engine<'a> {
             tasks.push(TaskResult {
                 fates: t.fates,
                 attempts: t.attempts.clone(),
-                retries_placed: self.retries_placed[i],
-                backup_calls: self.backup_calls[i],
+                retries_placed: t.retries_placed,
+                backup_calls: t.backup_calls,
                 actions: t.actions.clone(),
                 caller_ids: t
                     .clids
@@ -2809,31 +2781,17 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// The SIP cause dialsim gives an attempt that was not answered (for advanced retry rules):
-/// 480 no answer (temporarily unavailable), 486 busy here, 404 not found (invalid number),
-/// 503 unreachable (service unavailable); "200" answered.
-pub fn sip_cause_code(
-    answered: bool,
-    busy: bool,
-    invalid: bool,
-    unreachable: bool,
-) -> &'static str {
-    match (answered, busy, invalid, unreachable) {
-        (true, ..) => "200",
-        (_, true, ..) => "486",
-        (_, _, true, _) => "404",
-        (_, _, _, true) => "503",
-        _ => "480",
-    }
-}
-
+/// The SIP cause dialsim gives an attempt, for advanced retry rules: 480 no answer
+/// (temporarily unavailable), 486 busy here, 404 not found (invalid number), 503 unreachable
+/// (service unavailable), 200 answered.
 fn sip_cause(f: Fate) -> &'static str {
-    sip_cause_code(
-        f == Fate::Answer,
-        f == Fate::Busy,
-        f == Fate::Invalid,
-        f == Fate::Unreachable,
-    )
+    match f {
+        Fate::Answer => "200",
+        Fate::Busy => "486",
+        Fate::Invalid => "404",
+        Fate::Unreachable => "503",
+        Fate::NoAnswer => "480",
+    }
 }
 
 /// A pacer's name for reports.
