@@ -486,19 +486,13 @@ impl PacerSpec {
             "platform" => Ok(PacerSpec::Platform),
             "progressive" => Ok(PacerSpec::Progressive),
             "clairvoyant" => Ok(PacerSpec::Clairvoyant),
-            "adaptive" => Ok(PacerSpec::Adaptive {
-                variant: crate::pacing::AdaptiveVariant::default(),
-                drop_target_pct: None,
-                max_level: 3.0,
-                intensity: 0.0,
-                diff_target: 0.0,
-            }),
-            "adaptive-hard-limit" | "adaptive-tapered" | "adaptive-average" => {
+            "adaptive" | "adaptive-average" | "adaptive-hard-limit" | "adaptive-tapered" => {
+                use crate::pacing::AdaptiveVariant as V;
                 Ok(PacerSpec::Adaptive {
                     variant: match name {
-                        "adaptive-hard-limit" => crate::pacing::AdaptiveVariant::HardLimit,
-                        "adaptive-tapered" => crate::pacing::AdaptiveVariant::Tapered,
-                        _ => crate::pacing::AdaptiveVariant::Average,
+                        "adaptive-hard-limit" => V::HardLimit,
+                        "adaptive-tapered" => V::Tapered,
+                        _ => V::Average,
                     },
                     drop_target_pct: None,
                     max_level: 3.0,
