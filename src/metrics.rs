@@ -141,6 +141,19 @@ pub struct Bucket {
     pub line_ms: u64,
 }
 
+impl Bucket {
+    /// Add another bucket's figures (to sum buckets over a day, say).
+    pub fn add(&mut self, o: &Bucket) {
+        self.placed += o.placed;
+        self.answered += o.answered;
+        self.connected += o.connected;
+        self.abandoned += o.abandoned;
+        self.hung_up += o.hung_up;
+        self.agents.add(&o.agents);
+        self.line_ms += o.line_ms;
+    }
+}
+
 /// A histogram of durations in ms (3 significant figures, up to 30 days).
 pub fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 30 * 86_400_000, 3).expect("constant bounds are valid")

@@ -248,47 +248,26 @@ pub fn run_json(sc: &Scenario, r: &RunResult) -> Value {
             })
         })
         .collect();
-    // Calendar days: the buckets grouped by their date.
-    let mut days: Vec<Value> = Vec::new();
+    // Calendar days: the buckets summed by their date.
+    let mut days: Vec<(String, crate::metrics::Bucket)> = Vec::new();
     for (b, row) in r.buckets.iter().zip(&timeseries) {
-        let date = row["at"]
-            .as_str()
-            .unwrap_or("")
-            .get(..10)
-            .unwrap_or("")
-            .to_string();
-        if days.last().and_then(|d| d["date"].as_str()) != Some(date.as_str()) {
-            days.push(
-                json!({"date": date, "placed": 0, "answered": 0, "connected": 0,
-                "abandoned": 0, "busy_ms": 0, "available_ms": 0}),
-            );
-        }
-        if let Some(Value::Object(d)) = days.last_mut() {
-            for (k, v) in [
-                ("placed", b.placed),
-                ("answered", b.answered),
-                ("connected", b.connected),
-                ("abandoned", b.abandoned),
-                ("busy_ms", b.agents.busy()),
-                ("available_ms", b.agents.available()),
-            ] {
-                let old = d.get(k).and_then(Value::as_u64).unwrap_or(0);
-                d.insert(k.into(), json!(old + v));
-            }
+        let date = row["at"].as_str().and_then(|a| a.get(..10)).unwrap_or("");
+        match days.last_mut() {
+            Some((d, sum)) if d == date => sum.add(b),
+            _ => days.push((date.to_string(), b.clone())),
         }
     }
     let days: Vec<Value> = days
-        .into_iter()
-        .map(|d| {
-            let n = |k: &str| d[k].as_u64().unwrap_or(0);
+        .iter()
+        .map(|(date, b)| {
             json!({
-                "date": d["date"],
-                "placed": n("placed"),
-                "answered": n("answered"),
-                "connected": n("connected"),
-                "abandoned": n("abandoned"),
-                "abandon_rate": round6(ratio(n("abandoned"), n("answered"))),
-                "utilisation": round6(ratio(n("busy_ms"), n("available_ms"))),
+                "date": date,
+                "placed": b.placed,
+                "answered": b.answered,
+                "connected": b.connected,
+                "abandoned": b.abandoned,
+                "abandon_rate": round6(ratio(b.abandoned, b.answered)),
+                "utilisation": round6(ratio(b.agents.busy(), b.agents.available())),
             })
         })
         .collect();

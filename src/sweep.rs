@@ -281,49 +281,34 @@ pub const CSV_FIGURES: &[&str] = &[
     "abandoned",
 ];
 
-/// The results as CSV (one row per cell, parameters first).
+/// The results as CSV (one row per cell, parameters first), written by [`crate::report::csv`].
 pub fn csv(results: &[CellResult]) -> String {
-    let params: Vec<String> = results
-        .first()
-        .map(|c| c.params.keys().cloned().collect())
-        .unwrap_or_default();
-    let mut header: Vec<String> = params.clone();
-    for f in CSV_FIGURES {
-        header.push((*f).to_string());
-        header.push(format!("{f}_lo"));
-        header.push(format!("{f}_hi"));
-    }
-    let quote = |s: String| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
-    };
-    let mut out = header.join(",") + "\n";
-    for c in results {
-        let mut row: Vec<String> = params
+    let rows: Vec<Value> = results
+        .iter()
+        .map(|c| {
+            let mut row = c.params.clone();
+            for f in CSV_FIGURES {
+                let ci = c.overall.get(format!("{f}_ci95"));
+                let end = |i: usize| ci.and_then(|x| x.get(i)).cloned().unwrap_or(Value::Null);
+                row.insert(
+                    (*f).to_string(),
+                    c.overall.get(*f).cloned().unwrap_or(Value::Null),
+                );
+                row.insert(format!("{f}_lo"), end(0));
+                row.insert(format!("{f}_hi"), end(1));
+            }
+            Value::Object(row)
+        })
+        .collect();
+    if rows.is_empty() {
+        // No cell (an empty shard): the header of the figures alone.
+        let header: Vec<String> = CSV_FIGURES
             .iter()
-            .map(|p| {
-                quote(match &c.params[p] {
-                    Value::String(s) => s.clone(),
-                    v => v.to_string(),
-                })
-            })
+            .flat_map(|f| [f.to_string(), format!("{f}_lo"), format!("{f}_hi")])
             .collect();
-        for f in CSV_FIGURES {
-            let v = c.overall.get(*f).map(|v| v.to_string()).unwrap_or_default();
-            let ci = c.overall.get(format!("{f}_ci95"));
-            let end = |i: usize| {
-                ci.and_then(|x| x.get(i))
-                    .map(|v| v.to_string())
-                    .unwrap_or_default()
-            };
-            row.extend([v, end(0), end(1)]);
-        }
-        out += &(row.join(",") + "\n");
+        return header.join(",") + "\n";
     }
-    out
+    crate::report::csv(&rows)
 }
 
 #[cfg(test)]
