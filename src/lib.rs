@@ -43,22 +43,27 @@ pub mod sweep;
 pub mod theory;
 pub mod world;
 
-/// The report JSON of replication `r` of a scenario: replication 0 uses `seed` itself,
-/// replication `r` the seed `mix(seed ^ mix(r ^ tag))`, so every cell of a sweep sees the same
-/// customers in the same replication.
+/// The seed of replication `r`: replication 0 uses `seed` itself, replication `r` the seed
+/// `mix(seed ^ mix(r ^ tag))`, so every cell of a sweep sees the same customers in the same
+/// replication.
+fn replication_seed(seed: u64, r: u32) -> u64 {
+    if r == 0 {
+        seed
+    } else {
+        sim::rng::mix(
+            seed ^ sim::rng::mix(u64::from(r) ^ (sim::rng::Stream::Replication as u64) << 56),
+        )
+    }
+}
+
+/// The report JSON of replication `r` of a scenario (see [`replication_seed`]).
 pub fn run_replication(
     sc: &scenario::Scenario,
     seed: u64,
     r: u32,
     pacer: Option<&scenario::PacerSpec>,
 ) -> serde_json::Value {
-    let s = if r == 0 {
-        seed
-    } else {
-        sim::rng::mix(
-            seed ^ sim::rng::mix(u64::from(r) ^ (sim::rng::Stream::Replication as u64) << 56),
-        )
-    };
+    let s = replication_seed(seed, r);
     report::run_json(sc, &world::engine::run(sc, s, pacer))
 }
 
@@ -71,10 +76,39 @@ pub fn simulate(
     reps: u32,
     pacer: Option<&scenario::PacerSpec>,
 ) -> serde_json::Value {
+    simulate_with_calls(sc, seed, reps, pacer, false).0
+}
+
+/// [`simulate`], also returning the call records of replication 0 when `record_calls`
+/// (that replication is run once, recording as it goes).
+pub fn simulate_with_calls(
+    sc: &scenario::Scenario,
+    seed: u64,
+    reps: u32,
+    pacer: Option<&scenario::PacerSpec>,
+    record_calls: bool,
+) -> (serde_json::Value, Vec<world::engine::CallRecord>) {
     use rayon::prelude::*;
-    let reports: Vec<serde_json::Value> = (0..reps.max(1))
+    let runs: Vec<(serde_json::Value, Vec<world::engine::CallRecord>)> = (0..reps.max(1))
         .into_par_iter()
-        .map(|r| run_replication(sc, seed, r, pacer))
+        .map(|r| {
+            let mut run = world::engine::run_with(
+                sc,
+                replication_seed(seed, r),
+                pacer,
+                record_calls && r == 0,
+            );
+            let calls = std::mem::take(&mut run.calls);
+            (report::run_json(sc, &run), calls)
+        })
         .collect();
-    report::merge(&reports)
+    let mut calls = Vec::new();
+    let mut reports = Vec::with_capacity(runs.len());
+    for (i, (report, c)) in runs.into_iter().enumerate() {
+        if i == 0 {
+            calls = c;
+        }
+        reports.push(report);
+    }
+    (report::merge(&reports), calls)
 }

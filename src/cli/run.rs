@@ -41,11 +41,12 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {path}: {w}");
     }
     let seed = o.seed.unwrap_or(sc.file.seed);
-    let mut report = dialsim::simulate(
+    let (mut report, calls) = dialsim::simulate_with_calls(
         &sc,
         seed,
         o.reps.or(sc.file.reps).unwrap_or(1),
         pacer.as_ref(),
+        o.cdr.is_some(),
     );
     // Where the scenario is the Erlang-A model, the analytic steady state goes beside the run.
     let theory = dialsim::theory::estimate_for(&sc, pacer.as_ref());
@@ -63,7 +64,7 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         write_out(dir, &report)?;
     }
     if let Some(file) = &o.cdr {
-        write_cdr(file, &sc, seed, pacer.as_ref())?;
+        write_cdr(file, &sc, &calls)?;
     }
     if o.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -114,13 +115,7 @@ fn write_out(dir: &Path, report: &Value) -> anyhow::Result<()> {
 }
 
 /// The call records of replication 0 (the master seed), CSV or JSON lines.
-fn write_cdr(
-    file: &Path,
-    sc: &Scenario,
-    seed: u64,
-    pacer: Option<&PacerSpec>,
-) -> anyhow::Result<()> {
-    let r = dialsim::world::engine::run_with(sc, seed, pacer, true);
+fn write_cdr(file: &Path, sc: &Scenario, calls: &[CallRecord]) -> anyhow::Result<()> {
     let at = |ms: u64| -> String {
         let t = sc
             .start
@@ -150,12 +145,12 @@ fn write_cdr(
     };
     let jsonl = file.extension().and_then(|e| e.to_str()) == Some("jsonl");
     let text = if jsonl {
-        r.calls
+        calls
             .iter()
             .map(|c| record(c).to_string() + "\n")
             .collect::<String>()
     } else {
-        dialsim::report::csv(&r.calls.iter().map(record).collect::<Vec<_>>())
+        dialsim::report::csv(&calls.iter().map(record).collect::<Vec<_>>())
     };
     write_atomic(file, text.as_bytes())
 }
