@@ -3,11 +3,11 @@
 //! delays to the millisecond, the only-today rule, attempts per number, shared agents, daily
 //! call caps and shifts.
 
-use dialsim::scenario::{self, Scenario};
+use super::support::from_json;
+use dialsim::scenario::Scenario;
 use dialsim::world::engine::{CallRecord, RunResult, run_with};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 const H: u64 = 3_600_000;
 const MIN: u64 = 60_000;
@@ -46,10 +46,7 @@ fn scenario(extra: Value, edit: impl Fn(&mut Value)) -> Scenario {
         r.extend(x.clone());
     }
     edit(&mut v);
-    let text = v.to_string();
-    scenario::parse(&text, "calendar")
-        .and_then(|f| f.check(&text, Path::new("calendar")))
-        .unwrap_or_else(|e| panic!("invalid test scenario: {e}"))
+    from_json(&v, "calendar")
 }
 
 fn run(sc: &Scenario) -> RunResult {

@@ -1,10 +1,6 @@
 //! The command line: exit codes and output of `dialsim validate`.
 
-use assert_cmd::Command;
-
-fn dialsim() -> Command {
-    Command::cargo_bin("dialsim").expect("binary built")
-}
+use super::support::{dialsim, temp};
 
 #[test]
 fn validate_exit_codes() {
@@ -12,8 +8,7 @@ fn validate_exit_codes() {
         .args(["validate", "scenarios/requests/api-page-example.json"])
         .assert()
         .code(0);
-    let dir = std::env::temp_dir().join(format!("dialsim-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = temp("cli");
     let bad = dir.join("bad.json");
     std::fs::write(
         &bad,

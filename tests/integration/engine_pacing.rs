@@ -1,19 +1,9 @@
 //! The engine and the platform pacer: each behaviour compared on the same customers (same
 //! seed, common random numbers), plus determinism, Type 2, pauses and conservation.
 
-use dialsim::scenario::{self, Scenario};
+use super::support::load;
+use dialsim::scenario::Scenario;
 use serde_json::Value;
-use std::path::Path;
-
-fn load(path: &str, edit: impl Fn(&mut Value)) -> Scenario {
-    let text = std::fs::read_to_string(path).expect("scenario present");
-    let mut v: Value = serde_json::from_str(&text).expect("JSON");
-    edit(&mut v);
-    let text = serde_json::to_string_pretty(&v).expect("serialises");
-    scenario::parse(&text, path)
-        .and_then(|f| f.check(&text, Path::new(path)))
-        .expect("valid scenario")
-}
 
 fn run(sc: &Scenario) -> Value {
     dialsim::simulate(sc, sc.file.seed, 1, None)

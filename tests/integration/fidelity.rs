@@ -9,12 +9,12 @@
 //! engine fails this file with probability at most 5 %, and with fixed seeds the outcome is
 //! reproducible.
 
+use super::support::from_json;
 use dialsim::scenario::{self, Scenario};
 use dialsim::stats;
 use dialsim::theory::{ErlangA, Steady};
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use std::path::Path;
 
 const REPS: u32 = 30;
 const WARMUP_BUCKETS: usize = 4;
@@ -64,10 +64,7 @@ fn scenario_for(c: &Case) -> Scenario {
             "pacer": {"poisson": {"calls_per_s": c.calls_per_s}}
         }]
     });
-    let text = v.to_string();
-    scenario::parse(&text, c.name)
-        .and_then(|f| f.check(&text, Path::new(c.name)))
-        .expect("valid scenario")
+    from_json(&v, c.name)
 }
 
 /// Steady-state figures of one replication: (hang-up rate, 2-second-rule rate, occupancy).

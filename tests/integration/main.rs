@@ -12,4 +12,5 @@ mod reference_model;
 mod report_page;
 mod request_props;
 mod request_rules;
+mod support;
 mod sweep_check;

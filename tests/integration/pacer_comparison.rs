@@ -1,19 +1,14 @@
 //! The pacers side by side on the same customers: the clairvoyant bound beats every real pacer,
 //! and the adaptive pacer's drop brakes do what VICIdial's variants do.
 
-use dialsim::scenario::{self, PacerSpec, Scenario};
+use super::support::load;
+use dialsim::scenario::{PacerSpec, Scenario};
 use serde_json::Value;
-use std::path::Path;
 
 fn mid_team() -> Scenario {
-    let path = "scenarios/mid-team-50.json";
-    let text = std::fs::read_to_string(path).expect("scenario present");
-    let mut v: Value = serde_json::from_str(&text).expect("JSON");
-    v["duration_s"] = Value::from(4 * 3600);
-    let text = v.to_string();
-    scenario::parse(&text, path)
-        .and_then(|f| f.check(&text, Path::new(path)))
-        .expect("valid scenario")
+    load("scenarios/mid-team-50.json", |v| {
+        v["duration_s"] = Value::from(4 * 3600)
+    })
 }
 
 fn run(sc: &Scenario, pacer: &str) -> Value {

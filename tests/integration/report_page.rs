@@ -2,16 +2,9 @@
 //! series, the files agree with the JSON, the call records add up to the report's counts, and
 //! the page renders in headless Chromium.
 
-use assert_cmd::Command;
+use super::support::{dialsim, temp};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dialsim-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use std::path::Path;
 
 fn quickstart_report() -> Value {
     let sc = dialsim::scenario::load(Path::new("scenarios/quickstart.json")).expect("scenario");
@@ -155,8 +148,7 @@ fn out_writes_the_report_csvs_and_page_and_cdr_adds_up() {
     let dir = temp("run-out");
     let out = dir.join("report");
     let cdr = dir.join("calls.jsonl");
-    let stdout = Command::cargo_bin("dialsim")
-        .expect("binary")
+    let stdout = dialsim()
         .args(["run", "scenarios/quickstart.json", "--json", "--out"])
         .arg(&out)
         .arg("--cdr")
@@ -228,8 +220,7 @@ fn the_page_renders_in_headless_chromium() {
     };
     let dir = temp("page-render");
     let out = dir.join("quickstart");
-    Command::cargo_bin("dialsim")
-        .expect("binary")
+    dialsim()
         .args(["run", "scenarios/quickstart.json", "--out"])
         .arg(&out)
         .assert()

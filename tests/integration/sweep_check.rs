@@ -1,21 +1,9 @@
 //! `dialsim sweep`, `dialsim merge` and `dialsim check` through the binary: thread-count
 //! independence, resume after a kill, shards joined by merge, and exit codes.
 
-use assert_cmd::Command;
+use super::support::{dialsim, temp};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn dialsim() -> Command {
-    Command::cargo_bin("dialsim").expect("binary built")
-}
-
-/// A fresh temporary directory per test.
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dialsim-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
 
 /// The quickstart scenario cut to one hour, so that a sweep of several cells takes a second.
 fn short_scenario(dir: &Path, expect: Value) -> PathBuf {
