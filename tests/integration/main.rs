@@ -6,6 +6,7 @@ mod calendar_rules;
 mod cli;
 mod engine_pacing;
 mod fidelity;
+mod golden;
 mod pacer_comparison;
 mod platform_store;
 mod reference_model;
