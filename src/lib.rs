@@ -87,9 +87,9 @@ pub fn simulate_with_calls(
     reps: u32,
     pacer: Option<&scenario::PacerSpec>,
     record_calls: bool,
-) -> (serde_json::Value, Vec<world::engine::CallRecord>) {
+) -> (serde_json::Value, Vec<world::result::CallRecord>) {
     use rayon::prelude::*;
-    let runs: Vec<(serde_json::Value, Vec<world::engine::CallRecord>)> = (0..reps.max(1))
+    let runs: Vec<(serde_json::Value, Vec<world::result::CallRecord>)> = (0..reps.max(1))
         .into_par_iter()
         .map(|r| {
             let mut run = world::engine::run_with(

@@ -5,7 +5,7 @@ use crate::metrics::{CallCounts, Percentiles, StateTimes};
 use crate::request::TaskType;
 use crate::scenario::Scenario;
 use crate::stats;
-use crate::world::engine::{RunResult, TaskResult, percentiles};
+use crate::world::result::{RunResult, TaskResult, percentiles};
 use hdrhistogram::Histogram;
 use serde_json::{Map, Value, json};
 

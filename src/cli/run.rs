@@ -3,7 +3,7 @@
 use super::output::write_atomic;
 use super::{EXIT_INVALID, EXIT_OK};
 use dialsim::scenario::{self, PacerSpec, Scenario};
-use dialsim::world::engine::CallRecord;
+use dialsim::world::result::CallRecord;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -5,7 +5,8 @@
 
 use super::support::from_json;
 use dialsim::scenario::Scenario;
-use dialsim::world::engine::{CallRecord, RunResult, run_with};
+use dialsim::world::engine::run_with;
+use dialsim::world::result::{CallRecord, RunResult};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 

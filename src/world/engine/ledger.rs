@@ -1,0 +1,229 @@
+//! The ledgers: agent state time, line time and buckets, Little's-law sums, call records, and
+//! the result a finished run hands to the report.
+
+use super::*;
+
+impl Engine<'_> {
+    /// The number of answered customers waiting changes by `delta` now (Little's ledger).
+    pub(super) fn queue_change(&mut self, delta: i64) {
+        self.little.queue_area += self.waiting_all * (self.now - self.waiting_since);
+        self.waiting_since = self.now;
+        self.waiting_all = (self.waiting_all as i64 + delta) as u64;
+    }
+
+    pub(super) fn bucket(&mut self, t: u64) -> &mut Bucket {
+        let i = ((t / self.bucket_ms) as usize).min(self.buckets.len() - 1);
+        &mut self.buckets[i]
+    }
+
+    /// Add `[from, to)` of agent state time to the agent and to the buckets it spans.
+    pub(super) fn account(&mut self, a: u32, state: AgentState, from: u64, to: u64) {
+        if to <= from {
+            return;
+        }
+        let add = |s: &mut StateTimes, d: u64| match state {
+            AgentState::Idle => s.idle += d,
+            AgentState::Ringing => s.ringing += d,
+            AgentState::Talking => s.talking += d,
+            AgentState::Wrapup => s.wrapup += d,
+            AgentState::Break => s.on_break += d,
+        };
+        add(&mut self.agents[a as usize].times, to - from);
+        let ti = self.agents[a as usize].task;
+        if ti != u16::MAX {
+            add(&mut self.tasks[usize::from(ti)].agent_times, to - from);
+        }
+        let mut t = from;
+        while t < to {
+            let b_end = ((t / self.bucket_ms) + 1) * self.bucket_ms;
+            let seg = b_end.min(to) - t;
+            add(&mut self.bucket(t).agents, seg);
+            t += seg;
+        }
+    }
+
+    pub(super) fn set_agent(&mut self, a: u32, state: AgentState) {
+        let (old, since) = {
+            let ag = &self.agents[a as usize];
+            (ag.state, ag.since)
+        };
+        self.account(a, old, since, self.now);
+        let ag = &mut self.agents[a as usize];
+        ag.state = state;
+        ag.since = self.now;
+    }
+
+    pub(super) fn lines(&mut self, ti: usize, delta: i32) {
+        let now = self.now;
+        let t = &mut self.tasks[ti];
+        let span = now - t.last_line_change;
+        let inprog = u64::from(t.in_progress);
+        t.line_ms += inprog * span;
+        t.last_line_change = now;
+        // Spread the line-time over the buckets (cheap: usually one).
+        let from = now - span;
+        let mut x = from;
+        while x < now {
+            let b_end = ((x / self.bucket_ms) + 1) * self.bucket_ms;
+            let seg = b_end.min(now) - x;
+            self.bucket(x).line_ms += inprog * seg;
+            x += seg;
+        }
+        let t = &mut self.tasks[ti];
+        t.in_progress = (t.in_progress as i32 + delta) as u32;
+        t.draining = t.draining.min(t.in_progress);
+        t.max_in_progress = t.max_in_progress.max(t.in_progress);
+    }
+
+    pub(super) fn record(&self, call: u32) -> CallRecord {
+        let c = &self.calls[call as usize];
+        let ti = usize::from(c.task);
+        let opt = |t: u64| (t != NONE_TIME).then_some(t);
+        let bridged = c.bridged_at != NONE_TIME;
+        let status = if c.fate != Fate::Answer {
+            40
+        } else if bridged {
+            43
+        } else if c.agent_missed {
+            42
+        } else {
+            41
+        };
+        let waited_from = if c.search_at > 0 || c.answered_at == 0 {
+            c.search_at
+        } else {
+            c.answered_at
+        };
+        CallRecord {
+            task_id: self.tasks[ti].platform_id,
+            task_name: self.sc.tasks[ti].request.name.clone(),
+            number: c.number,
+            backup: c.backup,
+            attempt: c.attempt,
+            clid: (c.clid != u16::MAX)
+                .then(|| {
+                    self.tasks[ti]
+                        .clids
+                        .get(usize::from(c.clid))
+                        .map(|x| x.0.clone())
+                })
+                .flatten(),
+            status,
+            end_reason: c.end_reason,
+            start_ms: c.placed_at,
+            answer_ms: opt(c.answered_at),
+            bridge_ms: opt(c.bridged_at),
+            end_ms: self.now,
+            wait_ms: (c.fate == Fate::Answer && self.tasks[ti].ttype == TaskType::Predictive).then(
+                || {
+                    opt(c.bridged_at)
+                        .unwrap_or(self.now)
+                        .saturating_sub(waited_from)
+                },
+            ),
+            bridge_duration_ms: opt(c.bridged_at).map(|b| self.now - b),
+            cno: (bridged && c.agent != NONE)
+                .then(|| self.sc.enterprise.agents[c.agent as usize].cno.clone()),
+        }
+    }
+
+    pub(super) fn finish(mut self) -> RunResult {
+        let end = self.end;
+        self.queue_change(0);
+        for c in self
+            .calls
+            .iter()
+            .filter(|c| matches!(c.state, CallState::Waiting | CallState::AgentRinging))
+        {
+            self.little.queue_stays += end - c.search_at;
+        }
+        for a in 0..self.agents.len() as u32 {
+            if self.agents[a as usize].task != u16::MAX {
+                self.set_agent(a, self.agents[a as usize].state);
+            }
+        }
+        for ti in 0..self.tasks.len() {
+            self.lines(ti, 0);
+        }
+        for c in self.calls.iter().filter(|c| c.state != CallState::Done) {
+            let t = &mut self.tasks[usize::from(c.task)];
+            match c.state {
+                CallState::Planned => {}
+                CallState::Ringing => t.counts.ringing_at_end += 1,
+                CallState::Prompt
+                | CallState::Waiting
+                | CallState::AgentRinging
+                | CallState::InIvr => t.counts.answered_open_at_end += 1,
+                CallState::Talking | CallState::Done => {}
+            }
+        }
+        let mut agents = Vec::new();
+        for (i, ag) in self.agents.iter().enumerate() {
+            agents.push(AgentResult {
+                cno: self.sc.enterprise.agents[i].cno.clone(),
+                task: (ag.task != u16::MAX).then_some(usize::from(ag.task)),
+                times: ag.times,
+                calls: ag.calls,
+                bridged_within_2s: ag.bridged_2s,
+            });
+        }
+        let mut tasks = Vec::new();
+        for (i, t) in self.tasks.into_iter().enumerate() {
+            #[cfg(debug_assertions)]
+            if let Err(e) = t.counts.check_conservation() {
+                panic!("conservation broken in task {i}: {e}");
+            }
+            let times = t.agent_times;
+            let rec = self.platform.task(t.platform_id);
+            tasks.push(TaskResult {
+                fates: t.fates,
+                attempts: t.attempts.clone(),
+                retries_placed: t.retries_placed,
+                backup_calls: t.backup_calls,
+                actions: t.actions.clone(),
+                caller_ids: t
+                    .clids
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (name, _, _))| {
+                        let (n, a) = t.clid_stats.get(k).copied().unwrap_or((0, 0));
+                        (name.clone(), n, a)
+                    })
+                    .collect(),
+                name: self.sc.tasks[i].request.name.clone(),
+                task_type: t.ttype,
+                pacer: t.pacer_name.clone(),
+                counts: t.counts,
+                agents: times,
+                wait: t.wait,
+                idle_gap: t.idle_gap,
+                numbers_total: t.numbers,
+                numbers_done: t.done_numbers,
+                list_finished_at_s: t.finished_at.map(|f| f as f64 / 1000.0),
+                max_in_progress: t.max_in_progress,
+                concurrency: t.concurrency,
+                mean_lines: t.line_ms as f64 / end.max(1) as f64,
+                pauses: t.pauses,
+                status_changes: rec.map(|r| r.history.clone()).unwrap_or_default(),
+                status: rec
+                    .map(|r| r.status.code())
+                    .unwrap_or(TaskStatus::Initial.code()),
+            });
+        }
+        let talk_area = agents.iter().map(|a| a.times.talking).sum();
+        RunResult {
+            seed: self.seed,
+            duration_ms: end,
+            bucket_ms: self.bucket_ms,
+            tasks,
+            agents,
+            buckets: self.buckets,
+            events: self.events,
+            little: Little {
+                talk_area,
+                ..self.little
+            },
+            calls: self.cdr.take().unwrap_or_default(),
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Task status in simulated time: starts, stops, pauses, MinAvailableAgentCount, the end of the
+//! day, completion.
+
+use super::*;
+
+impl Engine<'_> {
+    pub(super) fn auto_start(&mut self, ti: usize) {
+        let t = &self.tasks[ti];
+        if t.running || t.ended {
+            return;
+        }
+        let (id, at) = (t.platform_id, self.at());
+        let r = self
+            .platform
+            .start_task(id, at, StatusTrigger::System, "AutoStart");
+        if !r.is_ok() {
+            tracing::warn!(task = ti, "AutoStart refused: {}", r.message);
+            return;
+        }
+        self.begin_running(ti, true);
+    }
+
+    /// The task runs (again): agents claimed, warm-up when it is a first start or IsRewarm.
+    pub(super) fn begin_running(&mut self, ti: usize, warm: bool) {
+        let first = !self.tasks[ti].started;
+        self.claim_agents(ti);
+        let now = self.now;
+        let t = &mut self.tasks[ti];
+        t.running = true;
+        t.started = true;
+        t.paused_by_min = false;
+        if let Some(p) = t.pauses.last_mut()
+            && p.resumed_at_s.is_none()
+        {
+            p.resumed_at_s = Some(now as f64 / 1000.0);
+        }
+        let rewarm = warm && (first || t.req.rewarm);
+        if rewarm {
+            t.warm_until = now + t.warm_ms;
+        }
+        t.pacer.restarted(rewarm);
+        // An open-loop pacer's arrivals begin with the task's first start.
+        if first && let Some(gap) = t.pacer.next_arrival_ms() {
+            self.q
+                .push(SimTime(now + gap), Ev::Arrival { task: ti as u16 });
+        }
+        if !t.ticking {
+            t.ticking = true;
+            self.q.push(SimTime(now), Ev::Tick { task: ti as u16 });
+        }
+        self.check_min_available(ti);
+    }
+
+    pub(super) fn resume_after_pause(&mut self, ti: usize) {
+        let id = self.tasks[ti].platform_id;
+        let waiting = self
+            .platform
+            .task(id)
+            .is_some_and(|r| r.status == TaskStatus::Paused && r.paused_until.is_some());
+        if !waiting || self.tasks[ti].running {
+            return;
+        }
+        let r = self.platform.start_task(
+            id,
+            self.at(),
+            StatusTrigger::System,
+            "PauseDuration elapsed",
+        );
+        if r.is_ok() {
+            self.begin_running(ti, true);
+        }
+    }
+
+    pub(super) fn auto_stop(&mut self, ti: usize) {
+        let force = self.tasks[ti].req.force_end;
+        let (id, at) = (self.tasks[ti].platform_id, self.at());
+        if force {
+            self.platform
+                .end_task(id, at, "AutoStop with ForceEndFlag: ended whatever is left");
+            let t = &mut self.tasks[ti];
+            t.ended = true;
+            t.running = false;
+            t.paused_by_min = false;
+            // Whatever is left is finished now: never-called numbers and waiting retries.
+            let left = t.drop_fresh() + t.retry_future.len() as u64 + t.retry_ready.len() as u64;
+            t.retry_future.clear();
+            t.retry_ready.clear();
+            t.fates.task_ended += left;
+            t.done_numbers += left;
+        } else if self.tasks[ti].running || self.tasks[ti].paused_by_min {
+            self.platform.pause_task(
+                id,
+                0,
+                at,
+                StatusTrigger::System,
+                "AutoStop: paused at the stop time",
+            );
+            let now_s = self.now as f64 / 1000.0;
+            let t = &mut self.tasks[ti];
+            t.running = false;
+            t.paused_by_min = false;
+            t.pauses.push(PauseRecord {
+                at_s: now_s,
+                resumed_at_s: None,
+                cause: "AutoStop".into(),
+            });
+        }
+    }
+
+    /// Midnight: RetryStrategyOnlyToday, and every agent's daily call count starts again.
+    pub(super) fn day_end(&mut self) {
+        use crate::request::RetryOnlyToday as R;
+        for ti in 0..self.tasks.len() {
+            let rule = self.tasks[ti].req.retry_only_today;
+            let t = &mut self.tasks[ti];
+            if !t.started || t.ended {
+                continue;
+            }
+            let mut dropped = 0;
+            if matches!(rule, R::DropBoth | R::DropRetries) {
+                // A waiting retry's number has had `attempt` attempts.
+                let waiting: Vec<u32> = t
+                    .retry_future
+                    .iter()
+                    .map(|x| x.3)
+                    .chain(t.retry_ready.iter().map(|x| x.3))
+                    .collect();
+                for attempt in waiting {
+                    t.count_attempts(attempt as usize, 1);
+                }
+                dropped += t.retry_future.len() as u64 + t.retry_ready.len() as u64;
+                t.retry_future.clear();
+                t.retry_ready.clear();
+            }
+            if matches!(rule, R::DropBoth | R::DropNeverCalled) {
+                let left = t.drop_fresh();
+                t.count_attempts(0, left);
+                dropped += left;
+            }
+            t.fates.dropped_at_day_end += dropped;
+            self.numbers_done(ti, dropped);
+            self.maybe_finish(ti);
+        }
+        for a in 0..self.agents.len() {
+            self.day_calls[a] = 0;
+            if self.capped[a] {
+                self.capped[a] = false;
+                let ag = &mut self.agents[a];
+                if ag.task != u16::MAX && ag.state == AgentState::Break && !ag.on_break {
+                    let ti = usize::from(ag.task);
+                    self.tasks[ti].available += 1;
+                    self.enter_idle(a as u32);
+                    self.dispatch(ti);
+                    self.check_min_available(ti);
+                }
+            }
+        }
+        let next = self.clock.next_midnight(self.now);
+        if next < self.end {
+            self.q.push(SimTime(next), Ev::DayEnd);
+        }
+    }
+
+    pub(super) fn maybe_finish(&mut self, ti: usize) {
+        let t = &self.tasks[ti];
+        if t.running
+            && t.fresh_left == 0
+            && t.in_progress == 0
+            && t.planned == 0
+            && t.retry_future.is_empty()
+            && t.retry_ready.is_empty()
+            && t.backup_ready.is_empty()
+        {
+            let id = t.platform_id;
+            let auto_complete = self.tasks[ti].req.auto_complete;
+            let at = self.at();
+            self.tasks[ti].running = false;
+            if auto_complete {
+                self.platform
+                    .end_task(id, at, "AutoComplete: every number finished");
+            } else {
+                self.platform.pause_task(
+                    id,
+                    0,
+                    at,
+                    StatusTrigger::System,
+                    "AutoComplete off: every number finished, waiting for imports",
+                );
+            }
+        }
+    }
+
+    pub(super) fn check_min_available(&mut self, ti: usize) {
+        let t = &self.tasks[ti];
+        if t.ttype == TaskType::Automatic || t.finished_at.is_some() {
+            return;
+        }
+        let short = t.available < t.min_available;
+        let (id, at) = (t.platform_id, self.at());
+        let now_s = self.now as f64 / 1000.0;
+        if t.running && short {
+            let cause = format!(
+                "MinAvailableAgentCount: {} available agents < {}",
+                t.available, t.min_available
+            );
+            self.platform
+                .pause_task(id, 0, at, StatusTrigger::System, &cause);
+            let t = &mut self.tasks[ti];
+            t.running = false;
+            t.paused_by_min = true;
+            t.pauses.push(PauseRecord {
+                at_s: now_s,
+                resumed_at_s: None,
+                cause,
+            });
+        } else if !t.running && t.paused_by_min && !short {
+            let r = self.platform.start_task(
+                id,
+                at,
+                StatusTrigger::System,
+                "MinAvailableAgentCount reached again",
+            );
+            if r.is_ok() {
+                let t = &mut self.tasks[ti];
+                t.running = true;
+                t.paused_by_min = false;
+                if let Some(p) = t.pauses.last_mut() {
+                    p.resumed_at_s = Some(now_s);
+                }
+                if t.rewarm {
+                    t.warm_until = self.now + t.warm_ms;
+                }
+                t.pacer.restarted(t.rewarm);
+            }
+        }
+    }
+}
