@@ -27,6 +27,7 @@
 
 #![warn(missing_docs)]
 
+pub mod calendar;
 pub mod check;
 pub mod dist;
 pub mod enterprise;

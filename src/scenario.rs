@@ -7,6 +7,7 @@
 //! enterprise, producing a [`Scenario`] whose tasks hold typed [`CreateTask`]s. The engine
 //! never sees raw JSON.
 
+use crate::calendar::Window;
 use crate::dist::Dist;
 use crate::enterprise::{Agent, AgentGroup, Enterprise, Ivr, TaskTemplate, TimeCondition, Voice};
 use crate::request::{CreateTask, Problem, Warning, validate_with};
@@ -552,6 +553,18 @@ pub struct Scenario {
     pub tasks: Vec<Task>,
     /// Warnings of every task's request, with their paths.
     pub warnings: Vec<(String, Warning)>,
+    /// The enterprise's time conditions, compiled for this scenario's calendar: (id, window).
+    pub windows: Vec<(u64, Window)>,
+}
+
+impl Scenario {
+    /// The compiled window of time condition `id` (None: the enterprise has no such id).
+    pub fn window(&self, id: u64) -> Option<Window> {
+        self.windows
+            .iter()
+            .find(|(x, _)| *x == id)
+            .map(|(_, w)| w.clone())
+    }
 }
 
 /// Why a scenario cannot run.
@@ -926,6 +939,18 @@ impl ScenarioFile {
         if self.tasks.is_empty() {
             bad("tasks".into(), "a scenario needs at least one task".into());
         }
+        // Time conditions are compiled here, once: a malformed one is an input error, never a
+        // window the engine would drop (a forbidden window must not silently vanish).
+        let mut windows = Vec::new();
+        for (i, tc) in self.enterprise.time_conditions.iter().enumerate() {
+            match Window::compile(tc, start.date()) {
+                Ok(w) => windows.push((tc.id, w)),
+                Err(e) => bad(
+                    format!("enterprise.time_conditions[{i}]"),
+                    format!("time condition {}: {e}", tc.id),
+                ),
+            }
+        }
         let mut enterprise = Enterprise {
             id: self.enterprise.id,
             agents,
@@ -1052,6 +1077,7 @@ impl ScenarioFile {
             start,
             tasks,
             warnings,
+            windows,
         })
     }
 }

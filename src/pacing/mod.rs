@@ -131,6 +131,9 @@ pub trait Pacer: Send {
     }
     /// The task was (re)started; `warm` says whether a warm-up begins.
     fn restarted(&mut self, _warm: bool) {}
+    /// The task's abandon target changed (an UpdateTask of Quotiety), as a fraction: a pacer
+    /// that targets it follows; the others ignore it.
+    fn retarget(&mut self, _target: f64) {}
 }
 
 /// The platform's predictive pacer (see the module docs for the formulae).
@@ -623,6 +626,9 @@ fn hhmm(minutes: f64) -> f64 {
 }
 
 impl Pacer for Adaptive {
+    fn retarget(&mut self, target: f64) {
+        self.target = target;
+    }
     fn decide(&mut self, x: &PaceInput) -> u32 {
         let i = self.n_samples % self.samples.len();
         self.samples[i] = (
@@ -692,6 +698,17 @@ pub struct RunClock {
     pub stop_min: f64,
 }
 
+/// The adaptive pacer's drop target when the scenario names none: the task's Quotiety, or
+/// 3 % when it is 0 (a fraction).
+pub fn adaptive_drop_target(task: &CreateTask) -> f64 {
+    let pct = if task.quotiety.fraction() > 0.0 {
+        task.quotiety.fraction() * 100.0
+    } else {
+        3.0
+    };
+    pct / 100.0
+}
+
 /// Build the pacer a task asks for.
 pub fn build(
     spec: &PacerSpec,
@@ -718,11 +735,7 @@ pub fn build(
             intensity,
             diff_target,
         } => Box::new(Adaptive::new(
-            drop_target_pct.unwrap_or(if task.quotiety.fraction() > 0.0 {
-                task.quotiety.fraction() * 100.0
-            } else {
-                3.0
-            }) / 100.0,
+            drop_target_pct.map_or_else(|| adaptive_drop_target(task), |p| p / 100.0),
             *max_level,
             *intensity,
             *diff_target,

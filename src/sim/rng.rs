@@ -38,6 +38,76 @@ pub fn stream(seed: u64, kind: Stream, id: u64, sub: u64) -> Xoshiro256PlusPlus 
     Xoshiro256PlusPlus::seed_from_u64(k)
 }
 
+/// The stream of one dialled number: its fate, time to answer, patience, talk and IVR time.
+///
+/// The layout of the keys (fixed: a seed must mean the same customers next year): the
+/// entity is `task << 40 | number`; the sub-key is `attempt << 4 | backup` for the fate,
+/// `1 << 40` for the customer's area code (the same for every attempt), and
+/// `1 << 41 | attempt << 4 | backup` for the caller id shown.
+pub mod number {
+    use super::{Stream, Xoshiro256PlusPlus, stream};
+
+    fn entity(task: u16, number: u64) -> u64 {
+        (u64::from(task) << 40) | number
+    }
+
+    /// The fate of one attempt at a number (or at one of its backup numbers).
+    pub fn fate(
+        seed: u64,
+        task: u16,
+        number: u64,
+        attempt: u32,
+        backup: u32,
+    ) -> Xoshiro256PlusPlus {
+        let sub = (u64::from(attempt) << 4) | u64::from(backup);
+        stream(seed, Stream::Number, entity(task, number), sub)
+    }
+
+    /// The customer's area code (one draw per number, whatever the attempt).
+    pub fn area(seed: u64, task: u16, number: u64) -> Xoshiro256PlusPlus {
+        stream(seed, Stream::Number, entity(task, number), 1 << 40)
+    }
+
+    /// The caller id shown on one attempt.
+    pub fn caller_id(
+        seed: u64,
+        task: u16,
+        number: u64,
+        attempt: u32,
+        backup: u32,
+    ) -> Xoshiro256PlusPlus {
+        let sub = (1 << 41) | (u64::from(attempt) << 4) | u64::from(backup);
+        stream(seed, Stream::Number, entity(task, number), sub)
+    }
+}
+
+/// The streams of one agent. Sub-keys: the agent's `served`-th call (its answer delay and
+/// whether it answers), `1 << 63 | served` (the wrap-up after it), `1 << 62 | k` (the agent's
+/// random breaks of rule k).
+pub mod agent {
+    use super::{Stream, Xoshiro256PlusPlus, stream};
+
+    /// The agent leg of the agent's `served`-th call.
+    pub fn answer(seed: u64, agent: u32, served: u64) -> Xoshiro256PlusPlus {
+        stream(seed, Stream::Agent, u64::from(agent), served)
+    }
+
+    /// The wrap-up after the agent's `served`-th call.
+    pub fn wrapup(seed: u64, agent: u32, served: u64) -> Xoshiro256PlusPlus {
+        stream(seed, Stream::Agent, u64::from(agent), served | (1 << 63))
+    }
+
+    /// The agent's breaks under random-break rule `rule`.
+    pub fn random_breaks(seed: u64, agent: u32, rule: usize) -> Xoshiro256PlusPlus {
+        stream(
+            seed,
+            Stream::Agent,
+            u64::from(agent),
+            (1 << 62) | rule as u64,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

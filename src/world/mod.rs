@@ -3,6 +3,5 @@
 //! [`engine::run`] takes a checked [`Scenario`](crate::scenario::Scenario) and a seed and
 //! returns the [`RunResult`](engine::RunResult). It is pure: no I/O, no clock, no global RNG.
 
-pub mod calendar;
 pub mod engine;
 pub mod result;

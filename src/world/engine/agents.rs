@@ -1,21 +1,160 @@
-//! Agents: the idle index, matching waiting customers to agents, wrap-up, breaks and moves
-//! between tasks.
+//! Agents: the idle index, matching waiting customers to agents, wrap-up, breaks, daily caps,
+//! and moves between tasks.
 
 use super::*;
+use crate::sim::rng;
+use rand::rngs::Xoshiro256PlusPlus;
+
+/// What an agent is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum AgentState {
+    Idle,
+    Ringing,
+    Talking,
+    Wrapup,
+    /// On a break, logged out, or held back by the day's cap.
+    Break,
+}
+
+/// One agent.
+#[derive(Debug, Clone)]
+pub(super) struct Agent {
+    /// The task the agent works in (None: in no task yet).
+    pub task: Option<u16>,
+    pub state: AgentState,
+    /// Since when it is in `state`.
+    pub since: u64,
+    /// Generation of its timers (a wrap-up end of an earlier call is stale).
+    pub epoch: u32,
+    /// Its key in the task's ordered idle index.
+    pub idle_key: u64,
+    /// Its position in the task's unordered idle pool (CallStrategy 1).
+    pub idle_pos: Option<u32>,
+    pub wrap_end: u64,
+    pub last_call_end: u64,
+    /// A break is due when the current call's wrap-up ends.
+    pub break_pending: bool,
+    pub on_break: bool,
+    /// Breaks (and log-outs) in force: they may overlap; the agent is back when all ended.
+    pub breaks: u16,
+    /// The task the agent moves to when the current call's wrap-up ends.
+    pub pending_task: Option<u16>,
+    /// Calls offered to the agent (the key of its random draws).
+    pub served: u64,
+    pub times: StateTimes,
+    pub calls: u64,
+    pub bridged_2s: u64,
+    pub idle_gaps: u64,
+}
+
+impl Agent {
+    /// An agent in no task yet, idle.
+    pub fn new() -> Agent {
+        Agent {
+            task: None,
+            state: AgentState::Idle,
+            since: 0,
+            epoch: 0,
+            idle_key: 0,
+            idle_pos: None,
+            wrap_end: 0,
+            last_call_end: 0,
+            break_pending: false,
+            on_break: false,
+            breaks: 0,
+            pending_task: None,
+            served: 0,
+            times: StateTimes::default(),
+            calls: 0,
+            bridged_2s: 0,
+            idle_gaps: 0,
+        }
+    }
+}
+
+/// A task's idle agents, indexed for its CallStrategy: an unordered pool with a random pick
+/// (strategy 1, O(1)), or a set ordered by the strategy's key (2, 3, 4: O(log n)).
+#[derive(Debug, Clone)]
+pub(super) struct IdleIndex {
+    /// Ordered by (key, agent): in order, longest since the last call, longest idle.
+    pub ordered: BTreeSet<(u64, u32)>,
+    /// In no order, for the random pick.
+    pub pool: Vec<u32>,
+    /// The random pick's stream (the task's own).
+    pub rng: Xoshiro256PlusPlus,
+}
+
+impl IdleIndex {
+    /// An empty index for task `task` of a run seeded with `seed`.
+    pub fn new(seed: u64, task: usize) -> IdleIndex {
+        IdleIndex {
+            ordered: BTreeSet::new(),
+            pool: Vec::new(),
+            rng: rng::stream(seed, rng::Stream::Task, task as u64, 0),
+        }
+    }
+
+    /// Idle agents.
+    pub fn len(&self) -> usize {
+        self.ordered.len() + self.pool.len()
+    }
+
+    /// No idle agent.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
 
 impl Engine<'_> {
     pub(super) fn idle_key(&self, a: u32) -> u64 {
         let ag = &self.agents[a as usize];
-        let strategy = if ag.task == u16::MAX {
-            CallStrategy::InOrder
-        } else {
-            self.tasks[usize::from(ag.task)].strategy
+        let strategy = match ag.task {
+            None => CallStrategy::InOrder,
+            Some(ti) => self.tasks[usize::from(ti)].params.strategy,
         };
         match strategy {
             CallStrategy::Random => 0, // kept in the unordered pool instead
             CallStrategy::InOrder => u64::from(a),
             CallStrategy::LongestSinceLastCall => ag.last_call_end,
             CallStrategy::LongestIdle => self.now,
+        }
+    }
+
+    /// Put agent `a` in its task's idle index under the task's CallStrategy.
+    fn index_idle(&mut self, a: u32, ti: usize) {
+        let t = &mut self.tasks[ti];
+        if t.params.strategy == CallStrategy::Random {
+            self.agents[a as usize].idle_pos = Some(t.idle.pool.len() as u32);
+            t.idle.pool.push(a);
+        } else {
+            t.idle.ordered.insert((self.agents[a as usize].idle_key, a));
+        }
+    }
+
+    /// CallStrategy changed (UpdateTask): the idle agents are indexed again under the new
+    /// strategy, each keyed as if it had become idle under it (longest idle: since it became
+    /// idle).
+    pub(super) fn reindex_idle(&mut self, ti: usize) {
+        let t = &mut self.tasks[ti];
+        let mut idle: Vec<u32> = t.idle.pool.drain(..).collect();
+        idle.extend(
+            std::mem::take(&mut t.idle.ordered)
+                .into_iter()
+                .map(|(_, a)| a),
+        );
+        idle.sort_unstable();
+        for a in idle {
+            let ag = &self.agents[a as usize];
+            let key = match self.tasks[ti].params.strategy {
+                CallStrategy::Random => 0,
+                CallStrategy::InOrder => u64::from(a),
+                CallStrategy::LongestSinceLastCall => ag.last_call_end,
+                CallStrategy::LongestIdle => ag.since,
+            };
+            let ag = &mut self.agents[a as usize];
+            ag.idle_key = key;
+            ag.idle_pos = None;
+            self.index_idle(a, ti);
         }
     }
 
@@ -29,33 +168,27 @@ impl Engine<'_> {
         self.set_agent(a, AgentState::Idle);
         let key = self.idle_key(a);
         self.agents[a as usize].idle_key = key;
-        if ti != u16::MAX {
-            let t = &mut self.tasks[usize::from(ti)];
-            if t.strategy == CallStrategy::Random {
-                self.agents[a as usize].idle_pos = t.idle_pool.len() as u32;
-                t.idle_pool.push(a);
-            } else {
-                t.idle.insert((key, a));
-            }
-            t.idle_since_sum += self.now;
+        if let Some(ti) = ti {
+            let ti = usize::from(ti);
+            self.index_idle(a, ti);
+            self.tasks[ti].idle_since_sum += self.now;
         }
     }
 
     pub(super) fn leave_idle(&mut self, a: u32) {
         let ag = &self.agents[a as usize];
         let (ti, key, since) = (ag.task, ag.idle_key, ag.since);
-        let t = &mut self.tasks[usize::from(ti)];
-        if t.strategy == CallStrategy::Random {
-            let pos = self.agents[a as usize].idle_pos as usize;
-            t.idle_pool.swap_remove(pos);
-            if let Some(&moved) = t.idle_pool.get(pos) {
-                self.agents[moved as usize].idle_pos = pos as u32;
+        let ti = usize::from(ti.expect("an idle agent in an index belongs to a task"));
+        let t = &mut self.tasks[ti];
+        if let Some(pos) = self.agents[a as usize].idle_pos.take() {
+            let pos = pos as usize;
+            t.idle.pool.swap_remove(pos);
+            if let Some(&moved) = t.idle.pool.get(pos) {
+                self.agents[moved as usize].idle_pos = Some(pos as u32);
             }
-            self.agents[a as usize].idle_pos = NONE;
         } else {
-            t.idle.remove(&(key, a));
+            t.idle.ordered.remove(&(key, a));
         }
-        let t = &mut self.tasks[usize::from(ti)];
         t.idle_since_sum -= since;
         record(&mut t.idle_gap, self.now - since);
         self.agents[a as usize].idle_gaps += 1;
@@ -65,7 +198,7 @@ impl Engine<'_> {
     pub(super) fn dispatch(&mut self, ti: usize) {
         loop {
             let t = &mut self.tasks[ti];
-            if t.idle.is_empty() && t.idle_pool.is_empty() {
+            if t.idle.is_empty() {
                 return;
             }
             let call = loop {
@@ -81,11 +214,11 @@ impl Engine<'_> {
                 }
             };
             let t = &mut self.tasks[ti];
-            let a = if t.strategy == CallStrategy::Random {
-                let k = t.pick_rng.random_range(0..t.idle_pool.len());
-                t.idle_pool[k]
+            let a = if !t.idle.pool.is_empty() {
+                let k = t.idle.rng.random_range(0..t.idle.pool.len());
+                t.idle.pool[k]
             } else {
-                match t.idle.first() {
+                match t.idle.ordered.first() {
                     Some(&(_, a)) => a,
                     None => return,
                 }
@@ -95,17 +228,17 @@ impl Engine<'_> {
             let beh = &self.sc.file.enterprise.agent_behaviour;
             let ag = &mut self.agents[a as usize];
             ag.served += 1;
-            let mut rng = stream(self.seed, Stream::Agent, u64::from(a), ag.served);
+            let mut rng = rng::agent::answer(self.seed, a, ag.served);
             let delay = ms(beh.answer_delay_s.sample(&mut rng));
             let picks_up = rng.random::<f64>() < self.agent_dist_answer;
             let c = &mut self.calls[call as usize];
             c.state = CallState::AgentRinging;
-            c.agent = a;
-            c.sure_at = NONE_TIME;
+            c.agent = Some(a);
+            c.sure_at = None;
             let epoch = c.epoch;
-            let timeout = self.tasks[ti].agent_timeout_ms;
+            let timeout = self.tasks[ti].params.agent_timeout_ms;
             if picks_up && delay < timeout {
-                c.sure_at = self.now + delay;
+                c.sure_at = Some(self.now + delay);
                 if delay == 0 {
                     // Answered at once: connect now rather than through the queue.
                     self.agent_answer(call);
@@ -127,24 +260,23 @@ impl Engine<'_> {
     pub(super) fn wrap_draw(&self, a: u32, ti: usize) -> u64 {
         let beh = &self.sc.file.enterprise.agent_behaviour;
         let served = self.agents[a as usize].served;
-        let mut rng = stream(self.seed, Stream::Agent, u64::from(a), served | (1 << 63));
-        ms(beh.wrapup_s.sample(&mut rng)).min(self.tasks[ti].wrapup_cap_ms)
+        let mut rng = rng::agent::wrapup(self.seed, a, served);
+        ms(beh.wrapup_s.sample(&mut rng)).min(self.tasks[ti].params.wrapup_cap_ms)
     }
 
     pub(super) fn wrap_end(&mut self, a: u32) {
-        let ti = usize::from(self.agents[a as usize].task);
+        let ti = self.agents[a as usize].task;
+        let ti = usize::from(ti.expect("an agent wrapping up belongs to a task"));
         let t = &mut self.tasks[ti];
         t.wrapping -= 1;
         t.wrap_end_sum -= self.agents[a as usize].wrap_end;
-        let pending = self.agents[a as usize].pending_task;
-        let ti = if pending != u16::MAX {
+        let ti = if let Some(pending) = self.agents[a as usize].pending_task.take() {
             // The agent moves to the task that claimed it; its wrap-up is accounted to the
             // task the call was in before the move.
             self.set_agent(a, AgentState::Wrapup);
-            self.agents[a as usize].pending_task = u16::MAX;
-            self.agents[a as usize].task = pending;
+            self.agents[a as usize].task = Some(pending);
             usize::from(pending)
-        } else if self.day_calls[a as usize] >= self.call_cap[a as usize] {
+        } else if self.call_cap[a as usize].is_some_and(|cap| self.day_calls[a as usize] >= cap) {
             // CallLimitStrategy: the day's cap is reached; no more calls until midnight.
             self.capped[a as usize] = true;
             self.set_agent(a, AgentState::Break);
@@ -162,11 +294,11 @@ impl Engine<'_> {
     pub(super) fn break_start(&mut self, a: u32) {
         let ag = &mut self.agents[a as usize];
         ag.breaks += 1;
-        if ag.on_break || ag.task == u16::MAX {
+        let Some(ti) = ag.task.filter(|_| !ag.on_break) else {
             return;
-        }
+        };
         ag.on_break = true;
-        let ti = usize::from(ag.task);
+        let ti = usize::from(ti);
         self.tasks[ti].available -= 1;
         if self.tasks[ti].clairvoyant {
             // One customer fewer is needed: cancel the latest planned call not dialled yet
@@ -206,7 +338,7 @@ impl Engine<'_> {
         }
         ag.on_break = false;
         ag.break_pending = false;
-        let ti = usize::from(ag.task);
+        let ti = usize::from(ag.task.expect("an agent on a break belongs to a task"));
         self.tasks[ti].available += 1;
         if self.tasks[ti].clairvoyant {
             self.plan(ti, self.now);
@@ -222,31 +354,34 @@ impl Engine<'_> {
     /// a busy one when its wrap-up ends). The platform store has already checked that none is
     /// in another running task.
     pub(super) fn claim_agents(&mut self, ti: usize) {
-        for &a in &self.sc.tasks[ti].agents {
-            let from = self.agents[a as usize].task;
-            if usize::from(from) == ti {
+        for k in 0..self.tasks[ti].agents.len() {
+            let a = self.tasks[ti].agents[k];
+            let from = self.agents[a as usize].task.map(usize::from);
+            if from == Some(ti) {
                 continue;
             }
-            if from != u16::MAX && self.tasks[usize::from(from)].running {
+            if from.is_some_and(|f| self.tasks[f].running) {
                 continue;
             }
             let on_break = self.agents[a as usize].on_break || self.capped[a as usize];
-            if from != u16::MAX && !on_break {
-                self.tasks[usize::from(from)].available -= 1;
+            if let Some(f) = from
+                && !on_break
+            {
+                self.tasks[f].available -= 1;
             }
             if !on_break {
                 self.tasks[ti].available += 1;
             }
             match self.agents[a as usize].state {
                 AgentState::Idle => {
-                    if from != u16::MAX {
+                    if from.is_some() {
                         self.leave_idle(a);
                     }
-                    self.agents[a as usize].task = ti as u16;
+                    self.agents[a as usize].task = Some(ti as u16);
                     self.enter_idle(a);
                 }
-                AgentState::Break => self.agents[a as usize].task = ti as u16,
-                _ => self.agents[a as usize].pending_task = ti as u16,
+                AgentState::Break => self.agents[a as usize].task = Some(ti as u16),
+                _ => self.agents[a as usize].pending_task = Some(ti as u16),
             }
         }
         self.dispatch(ti);

@@ -3,6 +3,115 @@
 
 use super::*;
 
+/// What the number's customer will do, drawn when the call is placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fate {
+    /// The number does not exist: the call fails after 1 s.
+    Invalid,
+    /// Unreachable: fails after 5 s.
+    Unreachable,
+    /// Busy: after 3 s.
+    Busy,
+    /// Rings until CustomerTimeout.
+    NoAnswer,
+    /// Answers after the drawn time to answer.
+    Answer,
+}
+
+/// Where a call stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CallState {
+    /// Drawn and timed by the clairvoyant pacer, not dialled yet.
+    Planned,
+    Ringing,
+    /// Answered, hearing the CustomerVoice prompt.
+    Prompt,
+    /// Answered, waiting for an agent.
+    Waiting,
+    /// An agent's leg is ringing.
+    AgentRinging,
+    Talking,
+    InIvr,
+    Done,
+}
+
+/// Why a call ended, as the call record's EndReason says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum EndReason {
+    /// 1000: the customer leg hung up.
+    CustomerHungUp,
+    /// 1002: forcibly disconnected (the platform ended it: ring timeout, line failure, the
+    /// 2-second hang-up).
+    Forced,
+}
+
+impl EndReason {
+    /// The platform's code.
+    pub fn code(self) -> u16 {
+        match self {
+            EndReason::CustomerHungUp => 1000,
+            EndReason::Forced => 1002,
+        }
+    }
+}
+
+/// One call: its pre-drawn fate and where it stands. Slots are reused; `epoch` tells a later
+/// call in the same slot from this one.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Call {
+    pub task: u16,
+    pub epoch: u32,
+    pub state: CallState,
+    pub fate: Fate,
+    /// How long it rings (to the answer, or to the failure or timeout).
+    pub ring_ms: u64,
+    /// When the agent search began (the answer, or the prompt's end); 0 before.
+    pub search_at: u64,
+    /// The agent whose leg rings or who talks.
+    pub agent: Option<u32>,
+    pub talk_ms: u64,
+    pub patience_ms: u64,
+    pub ivr_ms: u64,
+    /// The 2-second rule has been decided for it.
+    pub decided_2s: bool,
+    pub overflowed: bool,
+    /// When its agent will answer, if that is certain.
+    pub sure_at: Option<u64>,
+    /// Its number's position in the task's list.
+    pub number: u64,
+    /// When it was dialled.
+    pub placed_at: u64,
+    /// When the customer answered.
+    pub answered_at: Option<u64>,
+    /// When it was bridged to an agent.
+    pub bridged_at: Option<u64>,
+    /// An agent leg rang out on it.
+    pub agent_missed: bool,
+    /// The call record's EndReason when it ends.
+    pub end_reason: EndReason,
+    /// Which attempt at the number this is (0 = the first call).
+    pub attempt: u32,
+    /// 0: the main number; k: its k-th backup number.
+    pub backup: u32,
+    /// The caller id shown (index into the task's `caller_ids`).
+    pub clid: Option<u16>,
+    /// When the number was first called.
+    pub first_ms: u64,
+}
+
+/// The SIP cause dialsim gives an attempt, for advanced retry rules: 480 no answer
+/// (temporarily unavailable), 486 busy here, 404 not found (invalid number), 503 unreachable
+/// (service unavailable), 200 answered.
+pub(super) fn sip_cause(f: Fate) -> &'static str {
+    match f {
+        Fate::Answer => "200",
+        Fate::Busy => "486",
+        Fate::Invalid => "404",
+        Fate::Unreachable => "503",
+        Fate::NoAnswer => "480",
+    }
+}
+
 impl Engine<'_> {
     pub(super) fn alloc(&mut self, call: Call) -> u32 {
         match self.free_calls.pop() {
@@ -22,13 +131,8 @@ impl Engine<'_> {
     pub(super) fn launch(&mut self, ti: usize, id: u32) {
         self.calls[id as usize].state = CallState::Ringing;
         self.calls[id as usize].placed_at = self.now;
-        let clid = self.calls[id as usize].clid;
-        if clid != u16::MAX {
-            let stats = &mut self.tasks[ti].clid_stats;
-            if stats.len() <= usize::from(clid) {
-                stats.resize(usize::from(clid) + 1, (0, 0));
-            }
-            stats[usize::from(clid)].0 += 1;
+        if let Some(k) = self.calls[id as usize].clid {
+            self.tasks[ti].caller_ids[usize::from(k)].placed += 1;
         }
         let ring_ms = self.calls[id as usize].ring_ms;
         let t = &mut self.tasks[ti];
@@ -36,8 +140,8 @@ impl Engine<'_> {
         t.ringing += 1;
         self.lines(ti, 1);
         debug_assert!(
-            self.tasks[ti].concurrency == 0
-                || self.tasks[ti].in_progress <= self.tasks[ti].concurrency,
+            self.tasks[ti].params.concurrency == 0
+                || self.tasks[ti].in_progress <= self.tasks[ti].params.concurrency,
             "a call placed beyond Concurrency"
         );
         self.bucket(self.now).placed += 1;
@@ -62,18 +166,16 @@ impl Engine<'_> {
             Fate::Answer => {}
         }
         if c.fate != Fate::Answer {
-            self.calls[call as usize].end_reason = END_FORCED;
+            self.calls[call as usize].end_reason = EndReason::Forced;
             self.end_call(call);
             self.pace_if_fill(ti);
             return;
         }
         t.counts.answered += 1;
-        if c.clid != u16::MAX
-            && let Some(x) = t.clid_stats.get_mut(usize::from(c.clid))
-        {
-            x.1 += 1;
+        if let Some(k) = c.clid {
+            t.caller_ids[usize::from(k)].answered += 1;
         }
-        self.calls[call as usize].answered_at = self.now;
+        self.calls[call as usize].answered_at = Some(self.now);
         self.bucket(self.now).answered += 1;
         let t = &mut self.tasks[ti];
         if t.ttype == TaskType::Automatic {
@@ -87,9 +189,9 @@ impl Engine<'_> {
             );
             return;
         }
-        if t.prompt_ms > 0 {
+        if t.params.prompt_ms > 0 {
             self.calls[call as usize].state = CallState::Prompt;
-            let at = self.now + t.prompt_ms;
+            let at = self.now + t.params.prompt_ms;
             self.q.push(
                 SimTime(at),
                 Ev::PromptEnd {
@@ -118,7 +220,7 @@ impl Engine<'_> {
         let c = &self.calls[call as usize];
         let sure_wait = match c.state {
             CallState::Talking => Some(0),
-            CallState::AgentRinging if c.sure_at != NONE_TIME => Some(c.sure_at - self.now),
+            CallState::AgentRinging => c.sure_at.map(|at| at - self.now),
             _ => None,
         };
         if sure_wait.is_none_or(|w| w > TWO_SECONDS_MS) {
@@ -157,12 +259,12 @@ impl Engine<'_> {
         }
         self.decide_2s(call, true);
         let ti = usize::from(c.task);
-        if self.tasks[ti].has_ivr {
+        if self.tasks[ti].params.has_ivr {
             self.tasks[ti].counts.ivr_overflow += 1;
             self.calls[call as usize].overflowed = true;
         } else {
             self.tasks[ti].counts.dropped += 1;
-            self.calls[call as usize].end_reason = END_FORCED;
+            self.calls[call as usize].end_reason = EndReason::Forced;
             self.leave_waiting(call);
             self.end_call(call);
             if self.tasks[ti].clairvoyant {
@@ -194,8 +296,9 @@ impl Engine<'_> {
         self.tasks[ti].waiting -= 1;
         self.queue_change(-1);
         self.little.queue_stays += self.now - c.search_at;
-        if c.state == CallState::AgentRinging && c.agent != NONE {
-            let a = c.agent;
+        if c.state == CallState::AgentRinging
+            && let Some(a) = c.agent
+        {
             self.agents[a as usize].epoch += 1;
             self.enter_idle(a);
             self.dispatch(ti);
@@ -205,7 +308,9 @@ impl Engine<'_> {
     pub(super) fn agent_answer(&mut self, call: u32) {
         let c = self.calls[call as usize];
         let ti = usize::from(c.task);
-        let a = c.agent;
+        let a = c
+            .agent
+            .expect("an agent answers only a call whose leg rings");
         let wait = self.now - c.search_at;
         self.decide_2s(call, wait > TWO_SECONDS_MS);
         self.queue_change(-1);
@@ -225,7 +330,7 @@ impl Engine<'_> {
         }
         self.set_agent(a, AgentState::Talking);
         self.calls[call as usize].state = CallState::Talking;
-        self.calls[call as usize].bridged_at = self.now;
+        self.calls[call as usize].bridged_at = Some(self.now);
         if self.tasks[ti].clairvoyant {
             let wrap = self.wrap_draw(a, ti);
             self.plan(ti, self.now + c.talk_ms + wrap);
@@ -242,14 +347,16 @@ impl Engine<'_> {
     pub(super) fn agent_timeout(&mut self, call: u32) {
         let c = self.calls[call as usize];
         let ti = usize::from(c.task);
-        let a = c.agent;
+        let a = c
+            .agent
+            .expect("an agent leg times out only on a call whose leg rings");
         self.enter_idle(a);
         let cc = &mut self.calls[call as usize];
         cc.state = CallState::Waiting;
-        cc.agent = NONE;
+        cc.agent = None;
         cc.agent_missed = true;
         if self.sc.enterprise.overflow_on_agent_no_answer
-            && self.tasks[ti].has_ivr
+            && self.tasks[ti].params.has_ivr
             && !cc.overflowed
         {
             cc.overflowed = true;
@@ -262,7 +369,7 @@ impl Engine<'_> {
     pub(super) fn talk_end(&mut self, call: u32) {
         let c = self.calls[call as usize];
         let ti = usize::from(c.task);
-        let a = c.agent;
+        let a = c.agent.expect("a talking call has its agent");
         self.tasks[ti].talking -= 1;
         self.tasks[ti]
             .pacer

@@ -1,6 +1,129 @@
-//! The customer behind a number: its pre-drawn fate and the caller id shown to it.
+//! The customer behind a number: its pre-drawn fate ([`Engine::draw`]) and the caller id shown
+//! to it ([`ClidTable`], plain data built from the request).
 
 use super::*;
+use crate::request::{ClidCategory, CreateTask};
+use crate::scenario::ScenarioFile;
+use crate::sim::rng;
+
+/// One caller id a task may show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct CallerId {
+    /// The number shown.
+    pub number: String,
+    /// Its area code (index into `customers.area_codes`); a mobile caller id has none.
+    pub area: Option<u16>,
+    /// Its weight (CustomerClidWeight; 1 each without weights).
+    pub weight: u32,
+}
+
+/// The caller ids of a task and how one is picked for a call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct ClidTable {
+    /// The caller ids, in the request's order.
+    pub ids: Vec<CallerId>,
+    /// Pick by the customer's area code (CustomerClidType 2, or a navigation pool).
+    pub by_area: bool,
+    /// ClidProperty's default area code (index), when no caller id matches the customer's.
+    pub default_area: Option<u16>,
+}
+
+impl ClidTable {
+    /// The caller ids `req` shows in the scenario's world.
+    pub fn from_request(req: &CreateTask, file: &ScenarioFile) -> ClidTable {
+        let list: Vec<String> = match req.clids_category {
+            Some(ClidCategory::FixedLine | ClidCategory::Mobile) => req.customer_clids.clone(),
+            Some(ClidCategory::NumberPool | ClidCategory::Navigation) => req
+                .clids_group
+                .as_deref()
+                .and_then(|g| file.enterprise.clid_groups.iter().find(|x| x.id == g))
+                .map(|g| g.clids.clone())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let codes = &file.customers.area_codes;
+        let ids = list
+            .into_iter()
+            .map(|number| {
+                // A mobile caller id has no area code; a fixed line has the longest known
+                // area code it starts with.
+                let area = (req.clids_category != Some(ClidCategory::Mobile))
+                    .then(|| {
+                        codes
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, a)| number.starts_with(&a.code))
+                            .max_by_key(|(_, a)| a.code.len())
+                            .map(|(i, _)| i as u16)
+                    })
+                    .flatten();
+                let weight = if req.clid_weight_flag && !req.clid_weight.is_empty() {
+                    req.clid_weight
+                        .iter()
+                        .find(|w| w.numbers.contains(&number))
+                        .map(|w| w.weight)
+                        .unwrap_or(0)
+                } else {
+                    1
+                };
+                CallerId {
+                    number,
+                    area,
+                    weight,
+                }
+            })
+            .collect();
+        ClidTable {
+            ids,
+            by_area: req.clid_type == crate::request::ClidType::ByAreaCode
+                || req.clids_category == Some(ClidCategory::Navigation),
+            default_area: req.clid_property.as_ref().and_then(|p| {
+                codes
+                    .iter()
+                    .position(|a| a.code == p.default_area_code)
+                    .map(|i| i as u16)
+            }),
+        }
+    }
+
+    /// The caller id (index into `ids`) for a call to a customer of area `area`, drawn from
+    /// `u` in [0, 1): among the caller ids of the customer's area (or the default area) when
+    /// picking by area and there are some, else among all; by weight, or uniformly when
+    /// every weight is 0.
+    pub fn pick(&self, area: Option<u16>, u: f64) -> Option<u16> {
+        if self.ids.is_empty() {
+            return None;
+        }
+        let pick = |cands: &[usize]| -> Option<u16> {
+            let total: u64 = cands.iter().map(|&i| u64::from(self.ids[i].weight)).sum();
+            if total == 0 {
+                return cands
+                    .get(((u * cands.len() as f64) as usize).min(cands.len().saturating_sub(1)))
+                    .map(|&i| i as u16);
+            }
+            let mut x = u * total as f64;
+            for &i in cands {
+                x -= f64::from(self.ids[i].weight);
+                if x < 0.0 {
+                    return Some(i as u16);
+                }
+            }
+            cands.last().map(|&i| i as u16)
+        };
+        if self.by_area {
+            for want in [area, self.default_area].into_iter().flatten() {
+                let local: Vec<usize> = (0..self.ids.len())
+                    .filter(|&i| self.ids[i].area == Some(want))
+                    .collect();
+                if !local.is_empty() {
+                    return pick(&local);
+                }
+            }
+        }
+        let all: Vec<usize> = (0..self.ids.len()).collect();
+        pick(&all)
+    }
+}
 
 impl Engine<'_> {
     /// The next number of the task and its pre-drawn fate: from the number's own stream, so
@@ -8,26 +131,21 @@ impl Engine<'_> {
     pub(super) fn draw(&mut self, ti: usize) -> Call {
         let sc = self.sc;
         let c = &sc.file.customers;
-        let (number, attempt, first_ms, backup) = self.next_target(ti);
         let now = self.now;
         let t = &mut self.tasks[ti];
+        let target = t.pool.next_target(&t.params.retry);
+        let (number, attempt, backup) = (target.number, target.attempt, target.backup);
         let first_ms = if attempt == 0 && backup == 0 {
             now
         } else {
-            first_ms
+            target.first_ms
         };
-        let entity = (u64::from(t.idx) << 40) | number;
-        // One stream per (number, attempt, backup number): the main number is backup 0.
-        let mut rng = stream(
-            self.seed,
-            Stream::Number,
-            entity,
-            (u64::from(attempt) << 4) | u64::from(backup),
-        );
+        let task = t.idx;
         // The number's own stream, always drawn in the same order: kind, answer, time to
         // answer, patience, talk, IVR. Draws stop once the fate needs no more (a number that
         // does not answer needs no patience), which changes no value that is drawn: nothing
         // else reads this stream.
+        let mut rng = rng::number::fate(self.seed, task, number, attempt, backup);
         let u_kind: f64 = rng.random();
         let u_answer: f64 = rng.random();
         let hour = ((sc.start.time().hour() as u64 * 3600
@@ -42,10 +160,9 @@ impl Engine<'_> {
             .unwrap_or(c.answer_probability);
         // The caller id shown, and its effect: from streams of their own, so that a change of
         // caller-id strategy leaves every other draw of the number as it was.
-        let mut clid = u16::MAX;
-        if !self.tasks[ti].clids.is_empty() {
-            let mut r_area = stream(self.seed, Stream::Number, entity, 1 << 40);
-            let u: f64 = r_area.random();
+        let mut clid = None;
+        if !t.params.clids.ids.is_empty() {
+            let u: f64 = rng::number::area(self.seed, task, number).random();
             let mut acc = 0.0;
             let mut area = None;
             for (i, a) in c.area_codes.iter().enumerate() {
@@ -55,42 +172,37 @@ impl Engine<'_> {
                     break;
                 }
             }
-            let mut r_clid = stream(
-                self.seed,
-                Stream::Number,
-                entity,
-                (1 << 41) | (u64::from(attempt) << 4) | u64::from(backup),
-            );
-            if let Some(k) = self.pick_clid(ti, area, r_clid.random()) {
-                clid = k;
-                let (name, clid_area, _) = &self.tasks[ti].clids[usize::from(k)];
+            let u_clid = rng::number::caller_id(self.seed, task, number, attempt, backup).random();
+            if let Some(k) = t.params.clids.pick(area, u_clid) {
+                clid = Some(t.clid_stat[usize::from(k)]);
+                let shown = &t.params.clids.ids[usize::from(k)];
                 if let Some(e) = &c.caller_id_effect {
-                    let m = e
-                        .by_clid
-                        .get(name)
-                        .copied()
-                        .unwrap_or(match (clid_area, area) {
-                            (Some(x), Some(y)) if *x == y => e.local,
-                            (Some(_), _) => e.remote,
-                            (None, _) => e.mobile,
-                        });
+                    let m =
+                        e.by_clid
+                            .get(&shown.number)
+                            .copied()
+                            .unwrap_or(match (shown.area, area) {
+                                (Some(x), Some(y)) if x == y => e.local,
+                                (Some(_), _) => e.remote,
+                                (None, _) => e.mobile,
+                            });
                     p_answer = (p_answer * m).clamp(0.0, 1.0);
                 }
             }
         }
-        let t = &mut self.tasks[ti];
-        let (mut tta, mut patience, mut talk, mut ivr) = (0, 0, 1, 1);
+        let p = &t.params;
+        let (mut patience, mut talk, mut ivr) = (0, 1, 1);
         let (fate, ring_ms) = if u_kind < c.invalid_probability {
             (Fate::Invalid, INVALID_MS)
         } else if u_kind < c.invalid_probability + c.unreachable_probability {
             (Fate::Unreachable, UNREACHABLE_MS)
         } else if u_kind < c.invalid_probability + c.unreachable_probability + c.busy_probability {
             (Fate::Busy, BUSY_MS)
-        } else if u_answer < p_answer && {
-            tta = ms(c.time_to_answer_s.sample(&mut rng));
-            tta <= t.customer_timeout_ms || c.answers_after_timeout
-        } {
-            let patience_dist = if t.moh {
+        } else if u_answer < p_answer
+            && let tta = ms(c.time_to_answer_s.sample(&mut rng))
+            && (tta <= p.customer_timeout_ms || c.answers_after_timeout)
+        {
+            let patience_dist = if p.moh {
                 c.patience_moh_s.as_ref().unwrap_or(&c.patience_s)
             } else {
                 &c.patience_s
@@ -105,75 +217,35 @@ impl Engine<'_> {
                 .unwrap_or(&sc.file.enterprise.agent_behaviour.talk_s);
             talk =
                 ms(talk_dist.sample(&mut rng) * scale(&c.talk_scale_by_hour).unwrap_or(1.0)).max(1);
-            ivr = ms(t.ivr_duration.sample(&mut rng)).max(1);
+            ivr = ms(p.ivr_duration.sample(&mut rng)).max(1);
             (Fate::Answer, tta)
         } else {
-            (Fate::NoAnswer, t.customer_timeout_ms)
+            (Fate::NoAnswer, p.customer_timeout_ms)
         };
-        let _ = tta;
         Call {
-            task: t.idx,
+            task,
             epoch: 0,
             state: CallState::Ringing,
             fate,
             ring_ms,
             search_at: 0,
-            agent: NONE,
+            agent: None,
             talk_ms: talk,
             patience_ms: patience,
             ivr_ms: ivr,
             decided_2s: false,
             overflowed: false,
-            sure_at: NONE_TIME,
+            sure_at: None,
             number,
-            placed_at: NONE_TIME,
-            answered_at: NONE_TIME,
-            bridged_at: NONE_TIME,
+            placed_at: 0,
+            answered_at: None,
+            bridged_at: None,
             agent_missed: false,
-            end_reason: END_CUSTOMER,
+            end_reason: EndReason::CustomerHungUp,
             attempt,
             backup,
             clid,
             first_ms,
         }
-    }
-
-    /// The caller id for a call to a customer of area `area` (index into `clids`), drawn
-    /// from `u` in [0, 1).
-    pub(super) fn pick_clid(&self, ti: usize, area: Option<u16>, u: f64) -> Option<u16> {
-        let t = &self.tasks[ti];
-        if t.clids.is_empty() {
-            return None;
-        }
-        let pick = |cands: &[usize]| -> Option<u16> {
-            let total: u64 = cands.iter().map(|&i| u64::from(t.clids[i].2)).sum();
-            if total == 0 {
-                return cands
-                    .get(((u * cands.len() as f64) as usize).min(cands.len().saturating_sub(1)))
-                    .map(|&i| i as u16);
-            }
-            let mut x = u * total as f64;
-            for &i in cands {
-                x -= f64::from(t.clids[i].2);
-                if x < 0.0 {
-                    return Some(i as u16);
-                }
-            }
-            cands.last().map(|&i| i as u16)
-        };
-        let all: Vec<usize> = (0..t.clids.len()).collect();
-        if t.clid_by_area {
-            for want in [area, t.clid_default_area].into_iter().flatten() {
-                let local: Vec<usize> = all
-                    .iter()
-                    .copied()
-                    .filter(|&i| t.clids[i].1 == Some(want))
-                    .collect();
-                if !local.is_empty() {
-                    return pick(&local);
-                }
-            }
-        }
-        pick(&all)
     }
 }

@@ -6,7 +6,7 @@ use super::*;
 impl Engine<'_> {
     pub(super) fn pace_input(&self, ti: usize) -> PaceInput {
         let t = &self.tasks[ti];
-        let idle = (t.idle.len() + t.idle_pool.len()) as u32;
+        let idle = t.idle.len() as u32;
         PaceInput {
             now_ms: self.now,
             idle,
@@ -27,11 +27,11 @@ impl Engine<'_> {
     /// Calls the caps allow now: Concurrency and the numbers left.
     pub(super) fn can_dial(&self, ti: usize) -> u64 {
         let t = &self.tasks[ti];
-        let left = t.fresh_left + t.retry_ready.len() as u64 + t.backup_ready.len() as u64;
-        let lines = if t.concurrency == 0 {
+        let left = t.pool.dialable();
+        let lines = if t.params.concurrency == 0 {
             u64::MAX
         } else {
-            u64::from(t.concurrency.saturating_sub(t.in_progress))
+            u64::from(t.params.concurrency.saturating_sub(t.in_progress))
         };
         left.min(lines)
     }
@@ -41,7 +41,7 @@ impl Engine<'_> {
             return;
         }
         self.promote_due(ti);
-        if !self.tasks[ti].hours.open(&self.clock, self.now) {
+        if !self.tasks[ti].params.hours.open(&self.clock, self.now) {
             return;
         }
         let want = if self.tasks[ti].type2_fill {
@@ -89,7 +89,7 @@ impl Engine<'_> {
             .upper_bound()
             .unwrap_or(2.0));
         let call = loop {
-            if self.tasks[ti].fresh_left == 0 {
+            if self.tasks[ti].pool.fresh_left() == 0 {
                 return;
             }
             let call = self.draw(ti);
@@ -99,7 +99,7 @@ impl Engine<'_> {
             self.tasks[ti].counts.skipped += 1;
             self.numbers_done(ti, 1);
         };
-        let lead = call.ring_ms + self.tasks[ti].prompt_ms;
+        let lead = call.ring_ms + self.tasks[ti].params.prompt_ms;
         let at = free_at.saturating_sub(lead).max(self.now);
         let id = self.alloc(Call {
             state: CallState::Planned,
@@ -113,7 +113,7 @@ impl Engine<'_> {
     pub(super) fn dial_planned(&mut self, call: u32) {
         let ti = usize::from(self.calls[call as usize].task);
         if self.tasks[ti].running
-            && self.tasks[ti].hours.open(&self.clock, self.now)
+            && self.tasks[ti].params.hours.open(&self.clock, self.now)
             && self.can_dial(ti) > 0
         {
             self.tasks[ti].planned -= 1;

@@ -59,10 +59,14 @@ pub(super) enum Ev {
     /// AutoStart: the task starts.
     AutoStart {
         task: u16,
+        /// The task's schedule generation when it was scheduled.
+        generation: u32,
     },
     /// AutoStop: the task pauses, or ends with ForceEndFlag.
     AutoStop {
         task: u16,
+        /// The task's schedule generation when it was scheduled.
+        generation: u32,
     },
     /// Midnight: RetryStrategyOnlyToday drops, daily call caps reset.
     DayEnd,

@@ -29,8 +29,7 @@ impl Engine<'_> {
             AgentState::Break => s.on_break += d,
         };
         add(&mut self.agents[a as usize].times, to - from);
-        let ti = self.agents[a as usize].task;
-        if ti != u16::MAX {
+        if let Some(ti) = self.agents[a as usize].task {
             add(&mut self.tasks[usize::from(ti)].agent_times, to - from);
         }
         let mut t = from;
@@ -78,8 +77,7 @@ impl Engine<'_> {
     pub(super) fn record(&self, call: u32) -> CallRecord {
         let c = &self.calls[call as usize];
         let ti = usize::from(c.task);
-        let opt = |t: u64| (t != NONE_TIME).then_some(t);
-        let bridged = c.bridged_at != NONE_TIME;
+        let bridged = c.bridged_at.is_some();
         let status = if c.fate != Fate::Answer {
             40
         } else if bridged {
@@ -89,41 +87,34 @@ impl Engine<'_> {
         } else {
             41
         };
-        let waited_from = if c.search_at > 0 || c.answered_at == 0 {
-            c.search_at
-        } else {
-            c.answered_at
+        // The wait runs from the agent search; a call that never reached it (answered and
+        // ended during the prompt) waited from its answer.
+        let waited_from = match c.answered_at {
+            Some(answered) if c.search_at == 0 && answered != 0 => answered,
+            _ => c.search_at,
         };
         CallRecord {
             task_id: self.tasks[ti].platform_id,
-            task_name: self.sc.tasks[ti].request.name.clone(),
+            task_name: self.tasks[ti].req.name.clone(),
             number: c.number,
             backup: c.backup,
             attempt: c.attempt,
-            clid: (c.clid != u16::MAX)
-                .then(|| {
-                    self.tasks[ti]
-                        .clids
-                        .get(usize::from(c.clid))
-                        .map(|x| x.0.clone())
-                })
-                .flatten(),
+            clid: c
+                .clid
+                .map(|k| self.tasks[ti].caller_ids[usize::from(k)].number.clone()),
             status,
-            end_reason: c.end_reason,
+            end_reason: c.end_reason.code(),
             start_ms: c.placed_at,
-            answer_ms: opt(c.answered_at),
-            bridge_ms: opt(c.bridged_at),
+            answer_ms: c.answered_at,
+            bridge_ms: c.bridged_at,
             end_ms: self.now,
-            wait_ms: (c.fate == Fate::Answer && self.tasks[ti].ttype == TaskType::Predictive).then(
-                || {
-                    opt(c.bridged_at)
-                        .unwrap_or(self.now)
-                        .saturating_sub(waited_from)
-                },
-            ),
-            bridge_duration_ms: opt(c.bridged_at).map(|b| self.now - b),
-            cno: (bridged && c.agent != NONE)
-                .then(|| self.sc.enterprise.agents[c.agent as usize].cno.clone()),
+            wait_ms: (c.fate == Fate::Answer && self.tasks[ti].ttype == TaskType::Predictive)
+                .then(|| c.bridged_at.unwrap_or(self.now).saturating_sub(waited_from)),
+            bridge_duration_ms: c.bridged_at.map(|b| self.now - b),
+            cno: c
+                .agent
+                .filter(|_| bridged)
+                .map(|a| self.sc.enterprise.agents[a as usize].cno.clone()),
         }
     }
 
@@ -138,7 +129,7 @@ impl Engine<'_> {
             self.little.queue_stays += end - c.search_at;
         }
         for a in 0..self.agents.len() as u32 {
-            if self.agents[a as usize].task != u16::MAX {
+            if self.agents[a as usize].task.is_some() {
                 self.set_agent(a, self.agents[a as usize].state);
             }
         }
@@ -161,7 +152,7 @@ impl Engine<'_> {
         for (i, ag) in self.agents.iter().enumerate() {
             agents.push(AgentResult {
                 cno: self.sc.enterprise.agents[i].cno.clone(),
-                task: (ag.task != u16::MAX).then_some(usize::from(ag.task)),
+                task: ag.task.map(usize::from),
                 times: ag.times,
                 calls: ag.calls,
                 bridged_within_2s: ag.bridged_2s,
@@ -176,19 +167,15 @@ impl Engine<'_> {
             let times = t.agent_times;
             let rec = self.platform.task(t.platform_id);
             tasks.push(TaskResult {
-                fates: t.fates,
-                attempts: t.attempts.clone(),
-                retries_placed: t.retries_placed,
-                backup_calls: t.backup_calls,
+                fates: t.pool.fates,
+                attempts: t.pool.attempts.clone(),
+                retries_placed: t.pool.retries_placed,
+                backup_calls: t.pool.backup_calls,
                 actions: t.actions.clone(),
                 caller_ids: t
-                    .clids
+                    .caller_ids
                     .iter()
-                    .enumerate()
-                    .map(|(k, (name, _, _))| {
-                        let (n, a) = t.clid_stats.get(k).copied().unwrap_or((0, 0));
-                        (name.clone(), n, a)
-                    })
+                    .map(|c| (c.number.clone(), c.placed, c.answered))
                     .collect(),
                 name: self.sc.tasks[i].request.name.clone(),
                 task_type: t.ttype,
@@ -197,11 +184,11 @@ impl Engine<'_> {
                 agents: times,
                 wait: t.wait,
                 idle_gap: t.idle_gap,
-                numbers_total: t.numbers,
-                numbers_done: t.done_numbers,
-                list_finished_at_s: t.finished_at.map(|f| f as f64 / 1000.0),
+                numbers_total: t.pool.total,
+                numbers_done: t.pool.done,
+                list_finished_at_s: t.pool.finished_at.map(|f| f as f64 / 1000.0),
                 max_in_progress: t.max_in_progress,
-                concurrency: t.concurrency,
+                concurrency: t.params.concurrency,
                 mean_lines: t.line_ms as f64 / end.max(1) as f64,
                 pauses: t.pauses,
                 status_changes: rec.map(|r| r.history.clone()).unwrap_or_default(),

@@ -34,9 +34,9 @@ impl Engine<'_> {
         {
             p.resumed_at_s = Some(now as f64 / 1000.0);
         }
-        let rewarm = warm && (first || t.req.rewarm);
+        let rewarm = warm && (first || t.params.rewarm);
         if rewarm {
-            t.warm_until = now + t.warm_ms;
+            t.warm_until = now + t.params.warm_ms;
         }
         t.pacer.restarted(rewarm);
         // An open-loop pacer's arrivals begin with the task's first start.
@@ -82,11 +82,9 @@ impl Engine<'_> {
             t.running = false;
             t.paused_by_min = false;
             // Whatever is left is finished now: never-called numbers and waiting retries.
-            let left = t.drop_fresh() + t.retry_future.len() as u64 + t.retry_ready.len() as u64;
-            t.retry_future.clear();
-            t.retry_ready.clear();
-            t.fates.task_ended += left;
-            t.done_numbers += left;
+            let left = t.pool.drop_fresh() + t.pool.clear_retries();
+            t.pool.fates.task_ended += left;
+            t.pool.done += left;
         } else if self.tasks[ti].running || self.tasks[ti].paused_by_min {
             self.platform.pause_task(
                 id,
@@ -119,41 +117,20 @@ impl Engine<'_> {
             let mut dropped = 0;
             if matches!(rule, R::DropBoth | R::DropRetries) {
                 // A waiting retry's number has had `attempt` attempts.
-                let waiting: Vec<u32> = t
-                    .retry_future
-                    .iter()
-                    .map(|x| x.3)
-                    .chain(t.retry_ready.iter().map(|x| x.3))
-                    .collect();
-                for attempt in waiting {
-                    t.count_attempts(attempt as usize, 1);
-                }
-                dropped += t.retry_future.len() as u64 + t.retry_ready.len() as u64;
-                t.retry_future.clear();
-                t.retry_ready.clear();
+                dropped += t.pool.drop_retries();
             }
             if matches!(rule, R::DropBoth | R::DropNeverCalled) {
-                let left = t.drop_fresh();
-                t.count_attempts(0, left);
+                let left = t.pool.drop_fresh();
+                t.pool.count_attempts(0, left);
                 dropped += left;
             }
-            t.fates.dropped_at_day_end += dropped;
+            t.pool.fates.dropped_at_day_end += dropped;
             self.numbers_done(ti, dropped);
             self.maybe_finish(ti);
         }
         for a in 0..self.agents.len() {
             self.day_calls[a] = 0;
-            if self.capped[a] {
-                self.capped[a] = false;
-                let ag = &mut self.agents[a];
-                if ag.task != u16::MAX && ag.state == AgentState::Break && !ag.on_break {
-                    let ti = usize::from(ag.task);
-                    self.tasks[ti].available += 1;
-                    self.enter_idle(a as u32);
-                    self.dispatch(ti);
-                    self.check_min_available(ti);
-                }
-            }
+            self.release_cap(a as u32);
         }
         let next = self.clock.next_midnight(self.now);
         if next < self.end {
@@ -163,14 +140,7 @@ impl Engine<'_> {
 
     pub(super) fn maybe_finish(&mut self, ti: usize) {
         let t = &self.tasks[ti];
-        if t.running
-            && t.fresh_left == 0
-            && t.in_progress == 0
-            && t.planned == 0
-            && t.retry_future.is_empty()
-            && t.retry_ready.is_empty()
-            && t.backup_ready.is_empty()
-        {
+        if t.running && t.pool.exhausted() && t.in_progress == 0 && t.planned == 0 {
             let id = t.platform_id;
             let auto_complete = self.tasks[ti].req.auto_complete;
             let at = self.at();
@@ -192,16 +162,16 @@ impl Engine<'_> {
 
     pub(super) fn check_min_available(&mut self, ti: usize) {
         let t = &self.tasks[ti];
-        if t.ttype == TaskType::Automatic || t.finished_at.is_some() {
+        if t.ttype == TaskType::Automatic || t.pool.finished_at.is_some() {
             return;
         }
-        let short = t.available < t.min_available;
+        let short = t.available < t.params.min_available;
         let (id, at) = (t.platform_id, self.at());
         let now_s = self.now as f64 / 1000.0;
         if t.running && short {
             let cause = format!(
                 "MinAvailableAgentCount: {} available agents < {}",
-                t.available, t.min_available
+                t.available, t.params.min_available
             );
             self.platform
                 .pause_task(id, 0, at, StatusTrigger::System, &cause);
@@ -227,11 +197,31 @@ impl Engine<'_> {
                 if let Some(p) = t.pauses.last_mut() {
                     p.resumed_at_s = Some(now_s);
                 }
-                if t.rewarm {
-                    t.warm_until = self.now + t.warm_ms;
+                if t.params.rewarm {
+                    t.warm_until = self.now + t.params.warm_ms;
                 }
-                t.pacer.restarted(t.rewarm);
+                t.pacer.restarted(t.params.rewarm);
             }
+        }
+    }
+
+    /// An agent held back by the day's cap (CallLimitStrategy) is back: at midnight, or when
+    /// an UpdateTask raised or removed the cap.
+    pub(super) fn release_cap(&mut self, a: u32) {
+        if !self.capped[a as usize] {
+            return;
+        }
+        self.capped[a as usize] = false;
+        let ag = &self.agents[a as usize];
+        if let Some(ti) = ag.task
+            && ag.state == AgentState::Break
+            && !ag.on_break
+        {
+            let ti = usize::from(ti);
+            self.tasks[ti].available += 1;
+            self.enter_idle(a);
+            self.dispatch(ti);
+            self.check_min_available(ti);
         }
     }
 }

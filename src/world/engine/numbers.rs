@@ -1,37 +1,251 @@
-//! Number pools: never-called batches, retries and backup numbers, and how a finished call
-//! decides its number's fate.
+//! The task's numbers: never-called batches, retries and backup numbers ([`NumberPool`], plain
+//! data), and how a finished call decides its number's fate (the engine's side).
+//!
+//! Ask here how retries are scheduled: [`Engine::number_outcome`] decides, the pool keeps
+//! them until due, [`NumberPool::next_target`] orders them against the never-called numbers.
 
+use super::calls::sip_cause;
+use super::params::RetryPolicy;
 use super::*;
+use crate::request::FirstCallOrder;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct FreshBatch {
-    /// Larger first.
-    pub(super) priority: u32,
-    /// Index of its first number in the task's numbering.
-    pub(super) first: u64,
-    pub(super) count: u64,
-    /// Numbers taken so far.
-    pub(super) cursor: u64,
-    /// For an imported batch: the synthetic phone number of its first number, and how many
-    /// distinct ones it had (its numbers map onto them in turn).
-    pub(super) tels: Option<(u64, u64)>,
+/// What to dial next: a number, its attempt, when it was first called, which of its numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Target {
+    /// Its position in the task's list.
+    pub number: u64,
+    /// The attempt (0 = the first call).
+    pub attempt: u32,
+    /// When the number was first called, ms (0 for a first call: the call's own time).
+    pub first_ms: u64,
+    /// 0: the main number; k: its k-th backup number.
+    pub backup: u32,
 }
 
-impl TaskRun {
+/// A retry scheduled and not yet due. Ordered by due time, then by scheduling order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct PendingRetry {
+    due_ms: u64,
+    seq: u64,
+    number: u64,
+    attempt: u32,
+    first_ms: u64,
+}
+
+/// A retry that is due. Ordered by the round's key (CallPriorityStrategy retryCall: lower
+/// rounds first, or higher with desc), then by scheduling order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct ReadyRetry {
+    round_key: u32,
+    seq: u64,
+    number: u64,
+    attempt: u32,
+    first_ms: u64,
+}
+
+/// A batch of never-called numbers (the scenario's list, or an ImportTaskTel).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FreshBatch {
+    /// Larger first.
+    pub priority: u32,
+    /// Index of its first number in the task's numbering.
+    pub first: u64,
+    /// Numbers in the batch (deleted ones, the last slots, no longer count).
+    pub count: u64,
+    /// Numbers taken so far.
+    pub cursor: u64,
+    /// For an imported batch: the synthetic phone number of its first number, and how many
+    /// distinct ones it had (its numbers map onto them in turn).
+    pub tels: Option<(u64, u64)>,
+    /// Which number each slot holds.
+    pub order: SlotOrder,
+}
+
+/// How a batch's slots map to its numbers (offsets from `first`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum SlotOrder {
+    /// Slot k holds offset k.
+    Sequential,
+    /// Slot k holds `permute(k, n, salt)`: a fixed pseudo-random order of `n` numbers.
+    Permuted {
+        /// The batch's size when it was shuffled (fixed, so slots never move).
+        n: u64,
+        /// The permutation's salt.
+        salt: u64,
+    },
+    /// Slot k holds `offsets[k]` (a batch reordered after calling began).
+    Listed(Vec<u64>),
+}
+
+impl SlotOrder {
+    fn offset(&self, k: u64) -> u64 {
+        match self {
+            SlotOrder::Sequential => k,
+            SlotOrder::Permuted { n, salt } => permute(k, *n, *salt),
+            SlotOrder::Listed(offsets) => offsets[k as usize],
+        }
+    }
+}
+
+impl FreshBatch {
+    /// A batch of `count` numbers from `first`, in `order` (random: shuffled with `salt`).
+    pub fn new(priority: u32, first: u64, count: u64, tels: Option<(u64, u64)>) -> FreshBatch {
+        FreshBatch {
+            priority,
+            first,
+            count,
+            cursor: 0,
+            tels,
+            order: SlotOrder::Sequential,
+        }
+    }
+}
+
+/// Every number of one task and where it stands: never called (in batches), waiting for a
+/// retry round, due for a retry, due for a backup number, or finished (and why).
+#[derive(Debug, Clone)]
+pub(super) struct NumberPool {
+    /// Numbers in the list (imports add, DeleteTaskTel and DeleteTask remove).
+    pub total: u64,
+    /// Numbers finished.
+    pub done: u64,
+    /// When the last number finished, ms.
+    pub finished_at: Option<u64>,
+    /// Why numbers finished.
+    pub fates: NumberFates,
+    /// Numbers by attempts made when they finished (index = attempts).
+    pub attempts: Vec<u64>,
+    /// Calls that were retries, and calls to backup numbers.
+    pub retries_placed: u64,
+    /// Calls to backup numbers.
+    pub backup_calls: u64,
+    /// Backup numbers per number.
+    pub backup_tels: u32,
+    /// Synthetic phone numbers imported through the platform store so far.
+    pub imported_tels: u64,
+    /// The firstCall order in force.
+    first_order: FirstCallOrder,
+    /// The task's index: the salt of its random calling order.
+    salt: u64,
+    batches: Vec<FreshBatch>,
+    fresh_left: u64,
+    pending: BTreeSet<PendingRetry>,
+    ready: BTreeSet<ReadyRetry>,
+    retry_seq: u64,
+    backups: VecDeque<Target>,
+}
+
+impl NumberPool {
+    /// A pool holding the scenario's list of `numbers`, each with `backup_tels` backups.
+    pub fn new(numbers: u64, backup_tels: u32, first_order: FirstCallOrder, salt: u64) -> Self {
+        let mut pool = NumberPool {
+            total: numbers,
+            done: 0,
+            finished_at: None,
+            fates: NumberFates::default(),
+            attempts: Vec::new(),
+            retries_placed: 0,
+            backup_calls: 0,
+            backup_tels,
+            imported_tels: 0,
+            first_order,
+            salt,
+            batches: Vec::new(),
+            fresh_left: 0,
+            pending: BTreeSet::new(),
+            ready: BTreeSet::new(),
+            retry_seq: 0,
+            backups: VecDeque::new(),
+        };
+        pool.add_batch(FreshBatch::new(0, 0, numbers, None));
+        pool
+    }
+
+    /// Never-called numbers left.
+    pub fn fresh_left(&self) -> u64 {
+        self.fresh_left
+    }
+
+    /// Numbers that can be dialled now: never called, retries due, backups due.
+    pub fn dialable(&self) -> u64 {
+        self.fresh_left + self.ready.len() as u64 + self.backups.len() as u64
+    }
+
+    /// Nothing left to dial, now or later.
+    pub fn exhausted(&self) -> bool {
+        self.fresh_left == 0
+            && self.pending.is_empty()
+            && self.ready.is_empty()
+            && self.backups.is_empty()
+    }
+
+    /// Retries scheduled, due or not.
+    pub fn retries_waiting(&self) -> u64 {
+        self.pending.len() as u64 + self.ready.len() as u64
+    }
+
+    /// A new batch of never-called numbers (numbered from `batch.first`).
+    pub fn add_batch(&mut self, mut batch: FreshBatch) {
+        if self.first_order == FirstCallOrder::Random {
+            batch.order = SlotOrder::Permuted {
+                n: batch.count,
+                salt: self.salt,
+            };
+        }
+        self.fresh_left += batch.count - batch.cursor;
+        self.batches.push(batch);
+    }
+
     /// `numbers` numbers finished after `attempts` attempts each.
-    pub(super) fn count_attempts(&mut self, attempts: usize, numbers: u64) {
+    pub fn count_attempts(&mut self, attempts: usize, numbers: u64) {
         if self.attempts.len() <= attempts {
             self.attempts.resize(attempts + 1, 0);
         }
         self.attempts[attempts] += numbers;
     }
 
+    /// `k` more numbers finished at `now`.
+    pub fn finished(&mut self, k: u64, now: u64) {
+        self.done += k;
+        if self.done == self.total && self.finished_at.is_none() {
+            self.finished_at = Some(now);
+        }
+    }
+
+    /// CallPriorityStrategy's firstCall order changes: the numbers not yet called are
+    /// reordered, those already called stay called.
+    pub fn set_first_order(&mut self, order: FirstCallOrder) {
+        if order == self.first_order {
+            return;
+        }
+        // Priority and import-time orders differ only in which batch goes first; within a
+        // batch both call in import order. Random shuffles what is left of each batch.
+        let was_random = self.first_order == FirstCallOrder::Random;
+        let now_random = order == FirstCallOrder::Random;
+        self.first_order = order;
+        if was_random == now_random {
+            return;
+        }
+        for b in &mut self.batches {
+            let mut left: Vec<u64> = (b.cursor..b.count).map(|k| b.order.offset(k)).collect();
+            left.sort_unstable();
+            if now_random {
+                let n = left.len() as u64;
+                left = (0..n)
+                    .map(|k| left[permute(k, n, self.salt) as usize])
+                    .collect();
+            }
+            let mut offsets: Vec<u64> = (0..b.cursor).map(|k| b.order.offset(k)).collect();
+            offsets.extend(left);
+            b.order = SlotOrder::Listed(offsets);
+        }
+    }
+
     /// The next never-called number, in CallPriorityStrategy's firstCall order: by batch
     /// priority (larger first, then import order; the default), by import time alone, or at
     /// random (a fixed pseudo-random permutation of each batch).
-    pub(super) fn take_fresh(&mut self) -> Option<u64> {
-        use crate::request::FirstCallOrder as O;
-        let by_priority = self.first_order != O::ImportTime;
+    pub fn take_fresh(&mut self) -> Option<u64> {
+        let by_priority = self.first_order != FirstCallOrder::ImportTime;
         let mut best: Option<usize> = None;
         for (i, b) in self.batches.iter().enumerate() {
             if b.cursor < b.count
@@ -44,16 +258,11 @@ impl TaskRun {
         let k = b.cursor;
         b.cursor += 1;
         self.fresh_left -= 1;
-        let offset = if self.first_order == O::Random {
-            permute(k, b.count, u64::from(self.idx))
-        } else {
-            k
-        };
-        Some(b.first + offset)
+        Some(b.first + b.order.offset(k))
     }
 
     /// Drop every never-called number; how many.
-    pub(super) fn drop_fresh(&mut self) -> u64 {
+    pub fn drop_fresh(&mut self) -> u64 {
         for b in &mut self.batches {
             b.cursor = b.count;
         }
@@ -62,30 +271,120 @@ impl TaskRun {
 
     /// Remove up to `k` never-called numbers, the last imported first: the numbers removed,
     /// each with its synthetic phone number when it came through ImportTaskTel.
-    pub(super) fn delete_fresh(&mut self, k: u64) -> Vec<(u64, Option<u64>)> {
+    pub fn delete_fresh(&mut self, k: u64) -> Vec<(u64, Option<u64>)> {
         let mut gone = Vec::new();
         for b in self.batches.iter_mut().rev() {
             while (gone.len() as u64) < k && b.cursor < b.count {
                 b.count -= 1;
-                let tel = b.tels.map(|(base, distinct)| base + b.count % distinct);
-                gone.push((b.first + b.count, tel));
+                let offset = b.order.offset(b.count);
+                let tel = b.tels.map(|(base, distinct)| base + offset % distinct);
+                gone.push((b.first + offset, tel));
             }
         }
         self.fresh_left -= gone.len() as u64;
+        self.total -= gone.len() as u64;
         gone
+    }
+
+    /// A failed attempt's next backup number is due now.
+    pub fn push_backup(&mut self, t: Target) {
+        self.backups.push_back(t);
+    }
+
+    /// Schedule retry `attempt` of `number` (first called at `first_ms`), due at `due_ms`.
+    pub fn schedule_retry(&mut self, due_ms: u64, number: u64, attempt: u32, first_ms: u64) {
+        self.retry_seq += 1;
+        self.pending.insert(PendingRetry {
+            due_ms,
+            seq: self.retry_seq,
+            number,
+            attempt,
+            first_ms,
+        });
+    }
+
+    /// Move the retries due at `now` into the ready pool, keyed by `policy`'s order.
+    pub fn promote_due(&mut self, now: u64, policy: &RetryPolicy) {
+        while let Some(&r) = self.pending.first() {
+            if r.due_ms > now {
+                break;
+            }
+            self.pending.pop_first();
+            self.ready.insert(ReadyRetry {
+                round_key: round_key(r.attempt, policy.retry_desc),
+                seq: r.seq,
+                number: r.number,
+                attempt: r.attempt,
+                first_ms: r.first_ms,
+            });
+        }
+    }
+
+    /// The retry order changed (CallPriorityStrategy retryCall desc): re-key the due retries.
+    pub fn rekey_ready(&mut self, policy: &RetryPolicy) {
+        self.ready = std::mem::take(&mut self.ready)
+            .into_iter()
+            .map(|r| ReadyRetry {
+                round_key: round_key(r.attempt, policy.retry_desc),
+                ..r
+            })
+            .collect();
+    }
+
+    /// Drop every waiting retry (due or not), counting each number's attempts; how many.
+    pub fn drop_retries(&mut self) -> u64 {
+        let attempts: Vec<u32> = self
+            .pending
+            .iter()
+            .map(|r| r.attempt)
+            .chain(self.ready.iter().map(|r| r.attempt))
+            .collect();
+        for a in &attempts {
+            self.count_attempts(*a as usize, 1);
+        }
+        self.pending.clear();
+        self.ready.clear();
+        attempts.len() as u64
+    }
+
+    /// Drop every waiting retry without counting attempts (the task ended); how many.
+    pub fn clear_retries(&mut self) -> u64 {
+        let n = self.retries_waiting();
+        self.pending.clear();
+        self.ready.clear();
+        n
+    }
+
+    /// The next number to dial, by CallPriorityStrategy: a failed number's backups first
+    /// (they continue the same attempt), then the retry pool and the never-called pool in
+    /// the policy's order.
+    pub fn next_target(&mut self, policy: &RetryPolicy) -> Target {
+        if let Some(t) = self.backups.pop_front() {
+            self.backup_calls += 1;
+            return t;
+        }
+        let take_retry = !self.ready.is_empty() && (policy.retry_first || self.fresh_left == 0);
+        if take_retry && let Some(r) = self.ready.pop_first() {
+            self.retries_placed += 1;
+            return Target {
+                number: r.number,
+                attempt: r.attempt,
+                first_ms: r.first_ms,
+                backup: 0,
+            };
+        }
+        Target {
+            number: self.take_fresh().unwrap_or(0),
+            attempt: 0,
+            first_ms: 0,
+            backup: 0,
+        }
     }
 }
 
-/// The delay of each basic retry round, ms, by round (empty without a basic RetryStrategy).
-pub(super) fn basic_retry_delays(req: &crate::request::CreateTask) -> Vec<u64> {
-    match &req.retry_strategy {
-        Some(crate::request::RetryStrategy::Basic { strategy, .. }) => {
-            let mut rounds = strategy.clone();
-            rounds.sort_by_key(|r| r.round);
-            rounds.iter().map(|r| r.time.seconds() * 1000).collect()
-        }
-        _ => Vec::new(),
-    }
+/// The ready pool's key of a retry at `attempt`.
+fn round_key(attempt: u32, desc: bool) -> u32 {
+    if desc { u32::MAX - attempt } else { attempt }
 }
 
 /// A fixed pseudo-random permutation of `0..n` (an affine map with a multiplier coprime to
@@ -117,92 +416,56 @@ impl Engine<'_> {
         let now = self.now;
         let t = &mut self.tasks[ti];
         let connected =
-            c.bridged_at != NONE_TIME || (t.ttype == TaskType::Automatic && c.fate == Fate::Answer);
+            c.bridged_at.is_some() || (t.ttype == TaskType::Automatic && c.fate == Fate::Answer);
         // A failed attempt on a number with backups dials the next backup at once.
-        if c.fate != Fate::Answer && c.backup < t.backup_tels && !t.ended {
-            t.backup_ready
-                .push_back((c.number, c.attempt, c.first_ms, c.backup + 1));
+        if c.fate != Fate::Answer && c.backup < t.pool.backup_tels && !t.ended {
+            t.pool.push_backup(Target {
+                number: c.number,
+                attempt: c.attempt,
+                first_ms: c.first_ms,
+                backup: c.backup + 1,
+            });
             return;
         }
-        let round = c.attempt as usize; // the retry this failure would lead to, 0-based
         // Basic mode retries no answer, busy, unreachable and failed calls; never an answered
         // one, connected or abandoned (enumerations.md, defined by dialsim). Advanced mode
         // (Type 2) retries by the first rule, in `sort` order, naming the attempt's SIP cause.
-        let delay = if t.advanced_retry.is_empty() {
-            t.retry_delays_ms.get(round).copied()
-        } else {
-            let cause = sip_cause(c.fate);
-            t.advanced_retry
-                .iter()
-                .find(|(causes, _)| causes.iter().any(|x| x == cause))
-                .and_then(|(_, delays)| delays.get(round).copied())
-        };
+        let round = c.attempt as usize; // the retry this failure would lead to, 0-based
+        let delay = t.params.retry.delay_ms(round, sip_cause(c.fate));
         if let (Some(delay), true) = (delay, c.fate != Fate::Answer && !t.ended) {
-            let base = if t.retry_from_first {
+            let base = if t.params.retry.from_first {
                 c.first_ms
             } else {
                 c.placed_at
             };
             let due = (base + delay).max(now);
-            t.retry_seq += 1;
-            t.retry_future
-                .insert((due, t.retry_seq, c.number, c.attempt + 1, c.first_ms));
+            t.pool
+                .schedule_retry(due, c.number, c.attempt + 1, c.first_ms);
             return;
         }
+        let fates = &mut t.pool.fates;
         if connected {
-            t.fates.connected += 1;
+            fates.connected += 1;
         } else if c.fate == Fate::Answer {
-            t.fates.answered_not_connected += 1;
+            fates.answered_not_connected += 1;
         } else {
-            t.fates.retries_exhausted += 1;
+            fates.retries_exhausted += 1;
         }
-        t.count_attempts(c.attempt as usize + 1, 1);
+        t.pool.count_attempts(c.attempt as usize + 1, 1);
         self.numbers_done(ti, 1);
     }
 
     /// `k` more of the task's numbers are finished.
     pub(super) fn numbers_done(&mut self, ti: usize, k: u64) {
-        let t = &mut self.tasks[ti];
-        t.done_numbers += k;
-        if t.done_numbers == t.numbers && t.finished_at.is_none() {
-            t.finished_at = Some(self.now);
-        }
+        let now = self.now;
+        self.tasks[ti].pool.finished(k, now);
     }
 
-    /// Move the retries that are due into the ready pool.
+    /// Move the task's retries that are due into the ready pool.
     pub(super) fn promote_due(&mut self, ti: usize) {
         let now = self.now;
         let t = &mut self.tasks[ti];
-        while let Some(&(due, seq, number, attempt, first)) = t.retry_future.first() {
-            if due > now {
-                break;
-            }
-            t.retry_future.pop_first();
-            let key = if t.retry_desc {
-                u32::MAX - attempt
-            } else {
-                attempt
-            };
-            t.retry_ready.insert((key, seq, number, attempt, first));
-        }
-    }
-
-    /// The next number to dial (number, attempt, first call), by CallPriorityStrategy.
-    pub(super) fn next_target(&mut self, ti: usize) -> (u64, u32, u64, u32) {
-        let t = &mut self.tasks[ti];
-        // A failed number's backups go first: they continue the same attempt.
-        if let Some((number, attempt, first, backup)) = t.backup_ready.pop_front() {
-            t.backup_calls += 1;
-            return (number, attempt, first, backup);
-        }
-        let fresh_left = t.fresh_left > 0;
-        let take_retry = !t.retry_ready.is_empty() && (t.retry_first || !fresh_left);
-        if take_retry && let Some((_, _, number, attempt, first)) = t.retry_ready.pop_first() {
-            t.retries_placed += 1;
-            return (number, attempt, first, 0);
-        }
-        let number = t.take_fresh().unwrap_or(0);
-        (number, 0, 0, 0)
+        t.pool.promote_due(now, &t.params.retry);
     }
 }
 

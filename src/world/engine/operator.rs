@@ -1,196 +1,288 @@
-//! Operator actions of the scenario, performed through the platform store.
+//! Operator actions of the scenario, performed through the platform store in simulated time:
+//! one function per action. Only an accepted operation changes the simulation; every answer
+//! is kept in the task's `actions` log.
+//!
+//! Ask here what UpdateTask may change: [`Engine::apply_update`] rebuilds the task's
+//! [`TaskParams`] from the updated request (the same function setup uses) and carries every
+//! change into the running task at the update's instant.
 
 use super::*;
+use crate::scenario::{ActionKind, ActionSpec};
+use serde_json::Value;
+
+/// What the store answered: accepted or not, and its message.
+type Outcome = (bool, String);
+
+/// A numeric parameter of an action (`default` when absent).
+fn num(a: &ActionSpec, key: &str, default: u64) -> u64 {
+    a.params.get(key).and_then(Value::as_u64).unwrap_or(default)
+}
 
 impl Engine<'_> {
-    /// Perform an operator action through the platform store; its answer is kept in the
-    /// task's `actions` log, and only an accepted operation changes the simulation.
+    /// Perform operator action `k` of the scenario.
     pub(super) fn action(&mut self, k: usize) {
-        use crate::scenario::ActionKind as K;
         let a = &self.sc.file.actions[k];
         let Some(ti) = self.sc.tasks.iter().position(|t| t.request.name == a.task) else {
             return;
         };
-        let (id, at) = (self.tasks[ti].platform_id, self.at());
-        let num =
-            |key: &str, default: u64| a.params.get(key).and_then(Value::as_u64).unwrap_or(default);
-        let outcome = match a.action {
-            K::StartTask => {
-                let r =
-                    self.platform
-                        .start_task(id, at, StatusTrigger::Person, "StartTask (operator)");
-                if r.is_ok() {
-                    self.begin_running(ti, true);
-                }
-                (r.is_ok(), r.message)
-            }
-            K::PauseTask => {
-                let minutes = num("PauseDuration", 0).min(u64::from(u32::MAX)) as u32;
-                let r = self.platform.pause_task(
-                    id,
-                    minutes,
-                    at,
-                    StatusTrigger::Person,
-                    "PauseTask (operator)",
-                );
-                if r.is_ok() {
-                    let now_s = self.now as f64 / 1000.0;
-                    let t = &mut self.tasks[ti];
-                    t.running = false;
-                    t.paused_by_min = false;
-                    t.pauses.push(PauseRecord {
-                        at_s: now_s,
-                        resumed_at_s: None,
-                        cause: format!("PauseTask (operator), PauseDuration {minutes} min"),
-                    });
-                    if minutes > 0 {
-                        self.q.push(
-                            SimTime(self.now + u64::from(minutes) * 60_000),
-                            Ev::Resume { task: ti as u16 },
-                        );
-                    }
-                }
-                (r.is_ok(), r.message)
-            }
-            K::UpdateTask => {
-                let r = self.platform.update_task(id, &a.params);
-                if r.is_ok()
-                    && let Some(rec) = self.platform.task(id)
-                {
-                    let new = rec.task.clone();
-                    self.apply_update(ti, new);
-                }
-                (r.is_ok(), r.message)
-            }
-            K::ImportTaskTel => {
-                let count = num("count", 0);
-                let dups = num("duplicates", 0).min(count);
-                let t = &self.tasks[ti];
-                let base = 13_000_000_000u64 + (t.idx as u64) * 100_000_000 + t.imported_tels;
-                let numbers: Vec<(String, Vec<String>)> = (0..count)
-                    .map(|i| {
-                        // The last `dups` numbers repeat the first ones.
-                        let j = if i >= count - dups {
-                            i - (count - dups)
-                        } else {
-                            i
-                        };
-                        ((base + j).to_string(), Vec::new())
-                    })
-                    .collect();
-                let batch = crate::platform::ImportBatch {
-                    numbers,
-                    priority: num("Priority", 0).min(u64::from(u32::MAX)) as u32,
-                    dedup: a
-                        .params
-                        .get("IsRepeat")
-                        .and_then(Value::as_u64)
-                        .and_then(|c| crate::request::DedupMode::from_code(c as i64)),
-                    auto_start: num("ImportTelAutoStart", 0) == 1,
-                };
-                let r = self.platform.import_task_tel(id, &batch, at);
-                if r.is_ok() {
-                    let imported = r
-                        .data
-                        .as_ref()
-                        .and_then(|d| d.get("Imported"))
-                        .and_then(Value::as_u64)
-                        .unwrap_or(0);
-                    let started = r
-                        .data
-                        .as_ref()
-                        .and_then(|d| d.get("Started"))
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false);
-                    let t = &mut self.tasks[ti];
-                    t.imported_tels += count;
-                    t.batches.push(FreshBatch {
-                        priority: batch.priority,
-                        first: t.numbers,
-                        count: imported,
-                        cursor: 0,
-                        tels: Some((base, (count - dups).max(1))),
-                    });
-                    t.numbers += imported;
-                    t.fresh_left += imported;
-                    if imported > 0 {
-                        t.finished_at = None;
-                        if !t.ticking {
-                            t.ticking = true;
-                            self.q.push(SimTime(self.now), Ev::Tick { task: ti as u16 });
-                        }
-                    }
-                    if started {
-                        self.begin_running(ti, true);
-                    }
-                }
-                (r.is_ok(), r.message)
-            }
-            K::DeleteTaskTel => {
-                let k = num("count", 0);
-                let gone = self.tasks[ti].delete_fresh(k);
-                self.tasks[ti].numbers -= gone.len() as u64;
-                // The store forgets the imported ones among them (the scenario's own list is
-                // the engine's alone).
-                let tels: Vec<String> = gone
-                    .iter()
-                    .filter_map(|(_, tel)| tel.map(|t| t.to_string()))
-                    .collect();
-                let r = self.platform.delete_task_tel(id, &tels);
-                (
-                    r.is_ok(),
-                    format!("{} ({} numbers removed)", r.message, gone.len()),
-                )
-            }
-            K::DeleteTask => {
-                let r = self.platform.delete_task(id);
-                if r.is_ok() {
-                    let t = &mut self.tasks[ti];
-                    t.running = false;
-                    t.ended = true;
-                    let left = t.drop_fresh();
-                    t.numbers -= left;
-                }
-                (r.is_ok(), r.message)
-            }
+        let (accepted, message) = match a.action {
+            ActionKind::StartTask => self.start_task(ti),
+            ActionKind::PauseTask => self.pause_task(ti, a),
+            ActionKind::UpdateTask => self.update_task(ti, a),
+            ActionKind::ImportTaskTel => self.import_task_tel(ti, a),
+            ActionKind::DeleteTaskTel => self.delete_task_tel(ti, a),
+            ActionKind::DeleteTask => self.delete_task(ti),
         };
         let now_s = self.now as f64 / 1000.0;
         self.tasks[ti].actions.push(ActionRecord {
             at_s: now_s,
             action: format!("{:?}", a.action),
-            accepted: outcome.0,
-            message: outcome.1,
+            accepted,
+            message,
         });
         self.maybe_finish(ti);
     }
 
-    /// UpdateTask accepted: the task runs on with the new parameters.
-    pub(super) fn apply_update(&mut self, ti: usize, new: crate::request::CreateTask) {
-        let hours = self.calling_hours(&new);
-        let prompt_s = new
-            .customer_voice
-            .as_deref()
-            .and_then(|v| self.sc.enterprise.voice(v))
-            .map(|v| v.duration_s)
-            .unwrap_or(0.0);
-        let t = &mut self.tasks[ti];
-        if t.pacer_name == "platform" {
-            t.pacer = Box::new(pacing::PlatformPacer::new(&new, prompt_s));
-            t.pacer.restarted(false);
+    fn start_task(&mut self, ti: usize) -> Outcome {
+        let (id, at) = (self.tasks[ti].platform_id, self.at());
+        let r = self
+            .platform
+            .start_task(id, at, StatusTrigger::Person, "StartTask (operator)");
+        if r.is_ok() {
+            self.begin_running(ti, true);
         }
-        t.concurrency = new.concurrency;
+        (r.is_ok(), r.message)
+    }
+
+    /// PauseTask, with PauseDuration minutes (0: until started again).
+    fn pause_task(&mut self, ti: usize, a: &ActionSpec) -> Outcome {
+        let (id, at) = (self.tasks[ti].platform_id, self.at());
+        let minutes = num(a, "PauseDuration", 0).min(u64::from(u32::MAX)) as u32;
+        let r = self.platform.pause_task(
+            id,
+            minutes,
+            at,
+            StatusTrigger::Person,
+            "PauseTask (operator)",
+        );
+        if r.is_ok() {
+            let now_s = self.now as f64 / 1000.0;
+            let t = &mut self.tasks[ti];
+            t.running = false;
+            t.paused_by_min = false;
+            t.pauses.push(PauseRecord {
+                at_s: now_s,
+                resumed_at_s: None,
+                cause: format!("PauseTask (operator), PauseDuration {minutes} min"),
+            });
+            if minutes > 0 {
+                self.q.push(
+                    SimTime(self.now + u64::from(minutes) * 60_000),
+                    Ev::Resume { task: ti as u16 },
+                );
+            }
+        }
+        (r.is_ok(), r.message)
+    }
+
+    fn update_task(&mut self, ti: usize, a: &ActionSpec) -> Outcome {
+        let id = self.tasks[ti].platform_id;
+        let r = self.platform.update_task(id, &a.params);
+        if r.is_ok()
+            && let Some(rec) = self.platform.task(id)
+        {
+            let new = rec.task.clone();
+            self.apply_update(ti, new);
+        }
+        (r.is_ok(), r.message)
+    }
+
+    /// ImportTaskTel: `count` synthetic numbers (the last `duplicates` repeat the first), a
+    /// batch `Priority`, `IsRepeat` and `ImportTelAutoStart` as the API takes them.
+    fn import_task_tel(&mut self, ti: usize, a: &ActionSpec) -> Outcome {
+        let (id, at) = (self.tasks[ti].platform_id, self.at());
+        let count = num(a, "count", 0);
+        let dups = num(a, "duplicates", 0).min(count);
+        let t = &self.tasks[ti];
+        let base = 13_000_000_000u64 + (t.idx as u64) * 100_000_000 + t.pool.imported_tels;
+        let numbers: Vec<(String, Vec<String>)> = (0..count)
+            .map(|i| {
+                // The last `dups` numbers repeat the first ones.
+                let j = if i >= count - dups {
+                    i - (count - dups)
+                } else {
+                    i
+                };
+                ((base + j).to_string(), Vec::new())
+            })
+            .collect();
+        let batch = crate::platform::ImportBatch {
+            numbers,
+            priority: num(a, "Priority", 0).min(u64::from(u32::MAX)) as u32,
+            dedup: a
+                .params
+                .get("IsRepeat")
+                .and_then(Value::as_u64)
+                .and_then(|c| crate::request::DedupMode::from_code(c as i64)),
+            auto_start: num(a, "ImportTelAutoStart", 0) == 1,
+        };
+        let r = self.platform.import_task_tel(id, &batch, at);
+        if r.is_ok() {
+            let field = |key: &str| r.data.as_ref().and_then(|d| d.get(key));
+            let imported = field("Imported").and_then(Value::as_u64).unwrap_or(0);
+            let started = field("Started").and_then(Value::as_bool).unwrap_or(false);
+            let t = &mut self.tasks[ti];
+            t.pool.imported_tels += count;
+            let first = t.pool.total;
+            t.pool.add_batch(FreshBatch::new(
+                batch.priority,
+                first,
+                imported,
+                Some((base, (count - dups).max(1))),
+            ));
+            t.pool.total += imported;
+            if imported > 0 {
+                t.pool.finished_at = None;
+                if !t.ticking {
+                    t.ticking = true;
+                    self.q.push(SimTime(self.now), Ev::Tick { task: ti as u16 });
+                }
+            }
+            if started {
+                self.begin_running(ti, true);
+            }
+        }
+        (r.is_ok(), r.message)
+    }
+
+    /// DeleteTaskTel: up to `count` never-called numbers, the last imported first.
+    fn delete_task_tel(&mut self, ti: usize, a: &ActionSpec) -> Outcome {
+        let id = self.tasks[ti].platform_id;
+        let gone = self.tasks[ti].pool.delete_fresh(num(a, "count", 0));
+        // The store forgets the imported ones among them (the scenario's own list is the
+        // engine's alone).
+        let tels: Vec<String> = gone
+            .iter()
+            .filter_map(|(_, tel)| tel.map(|t| t.to_string()))
+            .collect();
+        let r = self.platform.delete_task_tel(id, &tels);
+        (
+            r.is_ok(),
+            format!("{} ({} numbers removed)", r.message, gone.len()),
+        )
+    }
+
+    fn delete_task(&mut self, ti: usize) -> Outcome {
+        let r = self.platform.delete_task(self.tasks[ti].platform_id);
+        if r.is_ok() {
+            let t = &mut self.tasks[ti];
+            t.running = false;
+            t.ended = true;
+            let left = t.pool.drop_fresh();
+            t.pool.total -= left;
+        }
+        (r.is_ok(), r.message)
+    }
+
+    /// UpdateTask accepted: the task runs on with the new parameters, every one of them in
+    /// force from now. Calls already placed keep what was drawn for them (their ring time,
+    /// patience, talk); what happens next to them (the queue, the IVR, the agent leg, the
+    /// wrap-up cap, retries) follows the new parameters. Changes the store refuses (the
+    /// task's Type, agents, template) never reach here.
+    pub(super) fn apply_update(&mut self, ti: usize, new: crate::request::CreateTask) {
+        let params = TaskParams::from_request(&new, self.sc, &self.clock);
+        let old = std::mem::replace(&mut self.tasks[ti].params, params);
+        let t = &mut self.tasks[ti];
+        // The pacer: the platform pacer is rebuilt from the new pacing parameters; an adaptive
+        // pacer whose drop target is the task's Quotiety follows it.
+        if t.pacer_spec == PacerSpec::Platform {
+            t.pacer = Box::new(pacing::PlatformPacer::new(&new, t.params.prompt_s));
+            t.pacer.restarted(false);
+        } else if let PacerSpec::Adaptive {
+            drop_target_pct: None,
+            ..
+        } = t.pacer_spec
+        {
+            t.pacer.retarget(pacing::adaptive_drop_target(&new));
+        }
         t.draining = t.in_progress;
-        t.customer_timeout_ms = u64::from(new.customer_timeout_s) * 1000;
-        t.agent_timeout_ms = u64::from(new.agent_timeout_s) * 1000;
-        t.wrapup_cap_ms = u64::from(new.wrapup_s) * 1000;
-        t.prompt_ms = ms(prompt_s);
-        t.min_available = new.min_available_agents;
-        t.rewarm = new.rewarm;
-        t.warm_ms = u64::from(new.warm_up_s) * 1000;
-        t.hours = hours;
-        t.retry_delays_ms = basic_retry_delays(&new);
-        t.retry_from_first = new.retry_time_type == crate::request::RetryTimeType::FromFirstCall;
+        // Caller ids: each keeps its counts; a new one gets its own.
+        t.clid_stat = t
+            .params
+            .clids
+            .ids
+            .iter()
+            .map(|c| {
+                match t.caller_ids.iter().position(|s| s.number == c.number) {
+                    Some(k) => k,
+                    None => {
+                        t.caller_ids.push(ClidStat {
+                            number: c.number.clone(),
+                            placed: 0,
+                            answered: 0,
+                        });
+                        t.caller_ids.len() - 1
+                    }
+                }
+                .min(usize::from(u16::MAX)) as u16
+            })
+            .collect();
+        t.pool.set_first_order(t.params.first_order);
+        if t.params.retry.retry_desc != old.retry.retry_desc {
+            t.pool.rekey_ready(&t.params.retry);
+        }
+        let strategy_changed = t.params.strategy != old.strategy;
+        let schedule_changed = (t.params.auto_start_ms, t.params.auto_stop_ms)
+            != (old.auto_start_ms, old.auto_stop_ms);
         t.req = new;
+        if strategy_changed {
+            self.reindex_idle(ti);
+        }
+        if schedule_changed {
+            self.reschedule(ti);
+        }
+        self.update_call_limits(ti, &old.call_limits);
+        // The next tick paces under the new parameters.
         self.check_min_available(ti);
+    }
+
+    /// AutoStart or AutoStop changed: the old schedule's events are void, the new ones are
+    /// due (an AutoStart only while the task has not started; a stop time already past stops
+    /// it now).
+    fn reschedule(&mut self, ti: usize) {
+        let t = &mut self.tasks[ti];
+        t.schedule_gen += 1;
+        let (generation, task, now) = (t.schedule_gen, ti as u16, self.now);
+        if let Some(at) = t.params.auto_stop_ms {
+            let stop = Ev::AutoStop { task, generation };
+            self.q.push(SimTime(at.max(now)), stop);
+        }
+        if !t.started
+            && let Some(at) = t.params.auto_start_ms
+        {
+            let start = Ev::AutoStart { task, generation };
+            self.q.push(SimTime(at.max(now)), start);
+        }
+    }
+
+    /// CallLimitStrategy changed: each agent's cap is the new one (or none); an agent held
+    /// back by a cap that no longer holds is back at once.
+    fn update_call_limits(&mut self, ti: usize, old: &[(u32, u32)]) {
+        if self.tasks[ti].params.call_limits == old {
+            return;
+        }
+        for &(a, _) in old {
+            self.call_cap[a as usize] = None;
+        }
+        for k in 0..self.tasks[ti].params.call_limits.len() {
+            let (a, limit) = self.tasks[ti].params.call_limits[k];
+            self.call_cap[a as usize] = Some(limit);
+        }
+        for a in 0..self.agents.len() {
+            let cap = self.call_cap[a];
+            if self.capped[a] && cap.is_none_or(|c| self.day_calls[a] < c) {
+                self.release_cap(a as u32);
+            }
+        }
     }
 }
