@@ -484,6 +484,17 @@ impl Platform {
         let Some(new) = v.task else {
             return ApiResponse::invalid(rid, &v.problems);
         };
+        // A task's agents are fixed at creation (dialsim defines this: the simulated platform
+        // does not move agents between tasks through UpdateTask). Refused, never ignored.
+        if new.cnos != t.task.cnos || new.agent_group != t.task.agent_group {
+            return ApiResponse::error(
+                rid,
+                ErrorCode::ImmutableParameter,
+                format!(
+                    "UpdateTask cannot change the agents of task {id} (Cnos, AgentGroup): dialsim fixes them at creation"
+                ),
+            );
+        }
         if let Some(t) = self.tasks.get_mut(&id) {
             let template = t.task.template_name.clone();
             t.task = CreateTask {

@@ -698,3 +698,33 @@ fn auto_complete_off_pauses_and_an_import_with_auto_start_resumes() {
     );
     assert_eq!(t.status, 2, "paused again, waiting for imports");
 }
+
+#[test]
+fn a_malformed_time_condition_is_an_input_error_not_a_dropped_window() {
+    // A forbidden window the engine could not compile used to be logged and dropped, so calls
+    // were placed in hours the task forbids. It is now refused when the scenario is checked.
+    let mut v: Value = serde_json::from_str(
+        &std::fs::read_to_string("scenarios/campaign-3day.json").expect("read"),
+    )
+    .expect("JSON");
+    v["enterprise"]["time_conditions"][0]["StartTime"] = json!("25:00");
+    let dir = super::support::temp("bad-window");
+    let path = dir.join("bad.json");
+    std::fs::write(&path, v.to_string()).expect("write");
+    let out = super::support::dialsim()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("enterprise.time_conditions[0]"), "{text}");
+    assert!(text.contains("25:00"), "{text}");
+    super::support::dialsim()
+        .arg("run")
+        .arg(&path)
+        .assert()
+        .code(2);
+}

@@ -15,3 +15,4 @@ mod request_props;
 mod request_rules;
 mod support;
 mod sweep_check;
+mod update_task;

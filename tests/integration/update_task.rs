@@ -1,0 +1,390 @@
+//! UpdateTask mid-run: every parameter the store accepts takes effect at the update's instant
+//! (read from the call records), and what the simulated platform cannot change is refused.
+
+use super::support::from_json;
+use dialsim::scenario::Scenario;
+use dialsim::world::engine::run_with;
+use dialsim::world::result::{CallRecord, RunResult};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+const H: u64 = 3_600_000;
+const MIN: u64 = 60_000;
+
+/// 10 agents from Monday 09:00 for 4 hours; `request` merged into the task's request, an
+/// UpdateTask with `changes` at 10:00, `edit` applied last.
+fn scenario(request: Value, changes: Value, edit: impl Fn(&mut Value)) -> Scenario {
+    let cnos: Vec<String> = (1000..1010).map(|c| c.to_string()).collect();
+    let mut v = json!({
+        "name": "update",
+        "seed": 11,
+        "start": "2026-01-05T09:00:00",
+        "duration_s": 4 * 3600,
+        "enterprise": {
+            "id": 36,
+            "agents": {"count": 10, "first_cno": 1000},
+            "agent_behaviour": {"talk_s": {"exponential": {"mean": 60}}, "wrapup_s": 5, "answer_delay_s": 1},
+            "ivrs": [{"id": 42, "name": "ivr", "duration_s": 30}],
+            "voices": [{"path": "moh-1", "duration_s": 30}]
+        },
+        "customers": {
+            "answer_probability": 0.4,
+            "time_to_answer_s": {"exponential": {"mean": 8}},
+            "patience_s": {"exponential": {"mean": 20}}
+        },
+        "tasks": [{
+            "request": {"EnterpriseId": 36, "Name": "t", "Type": 1, "CallGroupType": 1,
+                        "Cnos": cnos.join(","), "MinAvailableAgentCount": 1},
+            "numbers": {"count": 50_000},
+            "pacer": "progressive"
+        }],
+        "actions": [{"at_s": 3600, "task": "t", "action": "UpdateTask", "params": changes}]
+    });
+    if let (Some(r), Some(x)) = (
+        v["tasks"][0]["request"].as_object_mut(),
+        request.as_object(),
+    ) {
+        r.extend(x.clone());
+    }
+    edit(&mut v);
+    from_json(&v, "update")
+}
+
+fn run(sc: &Scenario) -> RunResult {
+    let r = run_with(sc, sc.file.seed, None, true);
+    let a = &r.tasks[0].actions;
+    assert!(!a.is_empty(), "the update ran");
+    r
+}
+
+fn accepted(r: &RunResult) -> bool {
+    r.tasks[0].actions[0].accepted
+}
+
+/// Records of calls placed before the update, and after it (plus `margin` ms).
+fn split(r: &RunResult, margin: u64) -> (Vec<&CallRecord>, Vec<&CallRecord>) {
+    let before = r.calls.iter().filter(|c| c.start_ms < H).collect();
+    let after = r
+        .calls
+        .iter()
+        .filter(|c| c.start_ms >= H + margin)
+        .collect();
+    (before, after)
+}
+
+#[test]
+fn call_strategy_takes_effect() {
+    // Light load: about 0.02 answered calls a second, 66 s held (talk 60, wrap-up 5, agent
+    // leg 1): 1.3 Erlang. In order (CallStrategy 2) agent 1000 takes every call it is free
+    // for: Erlang B with one server, B(1, 1.3) = 1.3 / 2.3, so it carries 1 − B ≈ 43 % of the
+    // calls. Longest idle (4) rotates: 10 % each. Over ~70 bridged calls an hour a share's
+    // standard error is at most 0.06; the bounds sit 2.5 of them inside each expectation.
+    let sc = scenario(
+        json!({"CallStrategy": "2"}),
+        json!({"CallStrategy": "4"}),
+        |v| {
+            v["tasks"][0]["pacer"] = json!({"poisson": {"calls_per_s": 0.05}});
+        },
+    );
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let share = |calls: &[&CallRecord]| {
+        let bridged: Vec<_> = calls.iter().filter(|c| c.cno.is_some()).collect();
+        let first = bridged
+            .iter()
+            .filter(|c| c.cno.as_deref() == Some("1000"))
+            .count();
+        (first as f64 / bridged.len() as f64, bridged.len())
+    };
+    let (before, after) = split(&r, 5 * MIN);
+    let (b, nb) = share(&before);
+    let (a, na) = share(&after);
+    assert!(nb > 40 && na > 100, "{nb} {na}");
+    assert!(b > 0.28, "in order: agent 1000 took {b} of {nb}");
+    assert!(a < 0.2, "longest idle: agent 1000 took {a} of {na}");
+}
+
+#[test]
+fn customer_moh_takes_effect() {
+    // Overloaded (3 lines per idle agent, an IVR to overflow to) so that customers wait.
+    // Patience is 100 s in silence and exactly 0.5 s under music on hold: once CustomerMoh
+    // is set, every answered customer who is not bridged hangs up at 0.5 s.
+    let sc = scenario(json!({"IvrId": 42}), json!({"CustomerMoh": "moh-1"}), |v| {
+        v["customers"]["patience_s"] = json!(100);
+        v["customers"]["patience_moh_s"] = json!(0.5);
+        v["tasks"][0]["pacer"] = json!({"ratio": {"per_idle_agent": 3}});
+    });
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let (before, after) = split(&r, 0);
+    let hung_up_at_half = |calls: &[&CallRecord]| {
+        calls
+            .iter()
+            .filter(|c| c.status == 41 && c.end_reason == 1000 && c.wait_ms == Some(500))
+            .count()
+    };
+    assert_eq!(hung_up_at_half(&before), 0);
+    assert!(hung_up_at_half(&after) > 50, "{}", hung_up_at_half(&after));
+    // After the update no unbridged customer waits longer than the MOH patience.
+    assert!(
+        after
+            .iter()
+            .filter(|c| c.status == 41)
+            .all(|c| c.wait_ms.is_some_and(|w| w <= 500)),
+        "MOH patience applies"
+    );
+}
+
+#[test]
+fn ivr_takes_effect() {
+    // Without an IVR a customer not bridged within 2 s is hung up at 2 s (EndReason 1002);
+    // with one (IvrId set at 10:00) the customer overflows there and keeps waiting.
+    let sc = scenario(json!({}), json!({"IvrId": 42}), |v| {
+        v["customers"]["patience_s"] = json!(30);
+        v["tasks"][0]["pacer"] = json!({"ratio": {"per_idle_agent": 3}});
+    });
+    let r = run(&sc);
+    assert!(accepted(&r));
+    // Before: calls over before the update (a customer answered at 9:59:59 meets the IVR).
+    let before: Vec<&CallRecord> = r.calls.iter().filter(|c| c.end_ms < H).collect();
+    let after: Vec<&CallRecord> = r.calls.iter().filter(|c| c.start_ms >= H).collect();
+    let waited_past_2s = |calls: &[&CallRecord]| {
+        calls
+            .iter()
+            .filter(|c| c.wait_ms.is_some_and(|w| w > 2000))
+            .count()
+    };
+    assert_eq!(waited_past_2s(&before), 0, "dropped at 2 s before the IVR");
+    assert!(
+        before
+            .iter()
+            .filter(|c| c.status == 41)
+            .all(|c| c.end_reason == 1002 && c.wait_ms == Some(2000))
+    );
+    let dropped = |calls: &[&CallRecord]| {
+        calls
+            .iter()
+            .filter(|c| c.status == 41 && c.end_reason == 1002)
+            .count()
+    };
+    assert!(dropped(&before) > 20, "{}", dropped(&before));
+    assert_eq!(
+        dropped(&after),
+        0,
+        "nobody is hung up at 2 s once there is an IVR"
+    );
+    // Every customer who waited past 2 s overflowed to the IVR; the count differs only by
+    // calls with no record yet at the end: still waiting, or talking (one per agent at most).
+    let counts = &r.tasks[0].counts;
+    let overflowed = waited_past_2s(&r.calls.iter().collect::<Vec<_>>()) as u64;
+    assert!(overflowed > 0);
+    assert!(
+        counts.ivr_overflow >= overflowed
+            && counts.ivr_overflow - overflowed <= counts.answered_open_at_end + 10,
+        "{} overflows, {overflowed} records past 2 s",
+        counts.ivr_overflow
+    );
+}
+
+#[test]
+fn caller_ids_take_effect() {
+    let sc = scenario(
+        json!({"CustomerClidsCategory": 1, "CustomerClids": "01088880000"}),
+        json!({"CustomerClids": "02188880000"}),
+        |_| {},
+    );
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let (before, after) = split(&r, 0);
+    assert!(
+        before
+            .iter()
+            .all(|c| c.clid.as_deref() == Some("01088880000"))
+    );
+    assert!(
+        after
+            .iter()
+            .all(|c| c.clid.as_deref() == Some("02188880000"))
+    );
+    // The per-caller-id table keeps both, each with its own calls.
+    let ids = &r.tasks[0].caller_ids;
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0].0, "01088880000");
+    assert_eq!(ids[1].0, "02188880000");
+    assert!(ids[0].1 as usize >= before.len());
+    assert!(ids[1].1 as usize >= after.len());
+}
+
+#[test]
+fn advanced_retry_strategy_takes_effect() {
+    // Type 2: busy (486) is retried after 5 minutes until 10:00, then no answer (480) is.
+    let rule = |cause: &str| {
+        format!(
+            "[{{\"condition\":{{\"sipCause\":[\"{cause}\"]}},\"retry\":1,\"sort\":1,\"strategy\":[{{\"round\":1,\"time\":\"0-0-5\"}}]}}]"
+        )
+    };
+    let sc = scenario(
+        json!({"Type": 2, "IvrId": 42, "Concurrency": 5, "RetryStrategy": rule("486"),
+               "RetryStrategyTimeType": 2, "CallGroupType": null, "Cnos": null,
+               "MinAvailableAgentCount": null, "CustomerTimeout": 20}),
+        json!({"RetryStrategy": rule("480")}),
+        |v| {
+            v["customers"]["busy_probability"] = json!(0.3);
+            v["customers"]["answer_probability"] = json!(0.2);
+            v["tasks"][0]["pacer"] = json!("platform");
+            let r = v["tasks"][0]["request"].as_object_mut().expect("request");
+            r.retain(|_, x| !x.is_null());
+        },
+    );
+    let r = run(&sc);
+    assert!(accepted(&r), "{:?}", r.tasks[0].actions);
+    let mut by_number: BTreeMap<u64, Vec<&CallRecord>> = BTreeMap::new();
+    for c in &r.calls {
+        by_number.entry(c.number).or_default().push(c);
+    }
+    let (mut busy_retried, mut no_answer_retried) = (0, 0);
+    for calls in by_number.values_mut() {
+        calls.sort_by_key(|c| c.start_ms);
+        if calls.len() < 2 {
+            continue;
+        }
+        let first = calls[0];
+        let ring = first.end_ms - first.start_ms;
+        // The rule in force when the first attempt ended decides.
+        if first.end_ms < H {
+            assert_eq!(ring, 3000, "before 10:00 only busy lines are retried");
+            busy_retried += 1;
+        } else {
+            assert_eq!(
+                ring, 20_000,
+                "after 10:00 only unanswered calls are retried"
+            );
+            no_answer_retried += 1;
+        }
+    }
+    assert!(
+        busy_retried > 20 && no_answer_retried > 20,
+        "{busy_retried} {no_answer_retried}"
+    );
+}
+
+#[test]
+fn call_priority_strategy_takes_effect() {
+    // Never-called numbers first: with 50 000 numbers no retry is reached. At 10:00 the retry
+    // pool goes first, and due retries are dialled from then on.
+    let sc = scenario(
+        json!({
+            "RetryStrategy": "{\"retry\":1,\"strategy\":[{\"round\":1,\"time\":\"0-0-1\"}]}",
+            "CallPriorityStrategy": "{\"strategy\":[{\"sort\":1,\"type\":\"firstCall\",\"orderType\":0},{\"sort\":2,\"type\":\"retryCall\",\"desc\":0}]}"
+        }),
+        json!({"CallPriorityStrategy": "{\"strategy\":[{\"sort\":1,\"type\":\"retryCall\",\"desc\":0},{\"sort\":2,\"type\":\"firstCall\",\"orderType\":0}]}"}),
+        |_| {},
+    );
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let (before, after) = split(&r, 0);
+    assert_eq!(before.iter().filter(|c| c.attempt > 0).count(), 0);
+    assert!(after.iter().filter(|c| c.attempt > 0).count() > 100);
+}
+
+#[test]
+fn first_call_order_takes_effect_and_calls_each_number_once() {
+    let sc = scenario(
+        json!({"CallPriorityStrategy": "{\"strategy\":[{\"sort\":1,\"type\":\"firstCall\",\"orderType\":0}]}"}),
+        json!({"CallPriorityStrategy": "{\"strategy\":[{\"sort\":1,\"type\":\"firstCall\",\"orderType\":1}]}"}),
+        |_| {},
+    );
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let (before, after) = split(&r, 0);
+    // In order before: numbers 0, 1, 2, ... with no gap.
+    let mut early: Vec<u64> = before.iter().map(|c| c.number).collect();
+    early.sort_unstable();
+    assert!(early.iter().enumerate().all(|(i, &n)| n == i as u64));
+    // Random after: the next twenty reach far into the list.
+    assert!(after.iter().take(20).any(|c| c.number >= 10_000));
+    let mut all: Vec<u64> = r.calls.iter().map(|c| c.number).collect();
+    let n = all.len();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), n, "each number called once");
+}
+
+#[test]
+fn call_limit_strategy_takes_effect() {
+    // Each agent takes at most 3 calls a day: 30 bridged calls, then nothing. At 11:00 the
+    // cap is raised to 100 and the agents are back at once.
+    let cnos: Vec<String> = (1000..1010).map(|c| c.to_string()).collect();
+    let limit = |n: u32| format!("[{{\"cnos\":{:?},\"limit\":\"{n}\"}}]", cnos);
+    let sc = scenario(
+        json!({"CallLimitStrategy": limit(3)}),
+        json!({"CallLimitStrategy": limit(100)}),
+        |v| v["actions"][0]["at_s"] = json!(7200),
+    );
+    let r = run(&sc);
+    assert!(r.tasks[0].actions[0].accepted, "{:?}", r.tasks[0].actions);
+    let bridged_before = r
+        .calls
+        .iter()
+        .filter(|c| c.bridge_ms.is_some_and(|b| b < 2 * H))
+        .count();
+    let bridged_after = r
+        .calls
+        .iter()
+        .filter(|c| c.bridge_ms.is_some_and(|b| b >= 2 * H))
+        .count();
+    assert_eq!(bridged_before, 30);
+    assert!(bridged_after > 100, "{bridged_after}");
+}
+
+#[test]
+fn auto_stop_takes_effect() {
+    // AutoStop at 12:00 becomes 11:00: no call is placed after 11:00.
+    let sc = scenario(
+        json!({"AutoStop": 1, "AutoStopTime": "12:00:00"}),
+        json!({"AutoStopTime": "11:00:00"}),
+        |_| {},
+    );
+    let r = run(&sc);
+    assert!(accepted(&r));
+    assert!(r.calls.iter().any(|c| c.start_ms >= H + 30 * MIN));
+    assert!(
+        r.calls.iter().all(|c| c.start_ms < 2 * H),
+        "stopped at 11:00"
+    );
+}
+
+#[test]
+fn name_takes_effect_in_the_records() {
+    let sc = scenario(json!({}), json!({"Name": "renamed"}), |_| {});
+    let r = run(&sc);
+    assert!(accepted(&r));
+    assert!(
+        r.calls
+            .iter()
+            .filter(|c| c.end_ms < H)
+            .all(|c| c.task_name == "t")
+    );
+    assert!(
+        r.calls
+            .iter()
+            .filter(|c| c.end_ms > H)
+            .all(|c| c.task_name == "renamed")
+    );
+}
+
+#[test]
+fn agents_cannot_change_and_the_refusal_is_recorded() {
+    let sc = scenario(json!({}), json!({"Cnos": "1000"}), |_| {});
+    let r = run(&sc);
+    let a = &r.tasks[0].actions[0];
+    assert!(!a.accepted);
+    assert!(a.message.contains("Cnos"), "{}", a.message);
+    // The team is as it was: agents other than 1000 still take calls after the refusal.
+    assert!(
+        r.calls
+            .iter()
+            .filter(|c| c.start_ms > H)
+            .any(|c| c.cno.as_deref().is_some_and(|x| x != "1000"))
+    );
+}
