@@ -28,9 +28,9 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
-pub mod check;
 pub mod dist;
 pub mod enterprise;
+pub mod expect;
 pub mod metrics;
 pub mod pacing;
 pub mod page;

@@ -10,6 +10,7 @@
 use crate::calendar::Window;
 use crate::dist::Dist;
 use crate::enterprise::{Agent, AgentGroup, Enterprise, Ivr, TaskTemplate, TimeCondition, Voice};
+pub use crate::pacing::PacerSpec;
 use crate::request::{CreateTask, Problem, Warning, validate_with};
 use jiff::civil::DateTime;
 use schemars::JsonSchema;
@@ -381,131 +382,6 @@ pub enum NumbersSpec {
         /// Path.
         file: PathBuf,
     },
-}
-
-/// Which pacer dials for a task.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum PacerSpec {
-    /// The platform's predictive pacer (default), driven by the request's pacing parameters.
-    Platform,
-    /// One call per idle agent.
-    Progressive,
-    /// A fixed number of lines per idle agent, topped up every tick.
-    Ratio {
-        /// Calls in progress per idle agent.
-        per_idle_agent: f64,
-        /// Tick, seconds (default 1).
-        #[serde(default = "one_f")]
-        tick_s: f64,
-    },
-    /// Open-loop Poisson arrivals of calls.
-    Poisson {
-        /// Calls per second.
-        calls_per_s: f64,
-    },
-    /// VICIdial's adaptive dial level (see `pacing`).
-    Adaptive {
-        /// What happens when the drop rate since the start exceeds the target.
-        #[serde(default)]
-        variant: crate::pacing::AdaptiveVariant,
-        /// Drop-rate target in percent (default: the task's Quotiety, or 3 when it is 0).
-        #[serde(default)]
-        drop_target_pct: Option<f64>,
-        /// Highest dial level (VICIdial's default 3.0).
-        #[serde(default = "three")]
-        max_level: f64,
-        /// VICIdial's adaptive_intensity, −40 to 40 (default 0).
-        #[serde(default)]
-        intensity: f64,
-        /// VICIdial's adaptive_dl_diff_target, in agents (default 0).
-        #[serde(default)]
-        diff_target: f64,
-    },
-    /// The bound no real pacer can beat: dials only the numbers that will answer, timed from
-    /// the pre-drawn outcomes so that each answers as an agent frees.
-    Clairvoyant,
-}
-
-fn three() -> f64 {
-    3.0
-}
-
-impl PacerSpec {
-    /// The pacer's own rules: `Err((field, rule))` when a value breaks one.
-    pub fn check(&self) -> Result<(), (String, String)> {
-        let positive = |x: f64| x.is_finite() && x > 0.0;
-        match self {
-            PacerSpec::Ratio { per_idle_agent, .. } if !positive(*per_idle_agent) => Err((
-                "ratio.per_idle_agent".into(),
-                format!("{per_idle_agent} must be > 0"),
-            )),
-            PacerSpec::Ratio { tick_s, .. } if !positive(*tick_s) => {
-                Err(("ratio.tick_s".into(), format!("{tick_s} must be > 0")))
-            }
-            PacerSpec::Poisson { calls_per_s } if !positive(*calls_per_s) => Err((
-                "poisson.calls_per_s".into(),
-                format!("{calls_per_s} must be > 0"),
-            )),
-            PacerSpec::Adaptive { max_level, .. }
-                if !(max_level.is_finite() && *max_level >= 1.0) =>
-            {
-                Err((
-                    "adaptive.max_level".into(),
-                    format!("{max_level} must be at least 1.0"),
-                ))
-            }
-            PacerSpec::Adaptive { intensity, .. } if !(-40.0..=40.0).contains(intensity) => Err((
-                "adaptive.intensity".into(),
-                format!("{intensity} must be from -40 to 40"),
-            )),
-            PacerSpec::Adaptive {
-                drop_target_pct: Some(t),
-                ..
-            } if !(t.is_finite() && *t > 0.0 && *t <= 100.0) => Err((
-                "adaptive.drop_target_pct".into(),
-                format!("{t} must be a percentage above 0"),
-            )),
-            PacerSpec::Adaptive { diff_target, .. } if !diff_target.is_finite() => Err((
-                "adaptive.diff_target".into(),
-                format!("{diff_target} must be a number"),
-            )),
-            _ => Ok(()),
-        }
-    }
-
-    /// Parse a pacer given by name on the command line.
-    pub fn from_cli(name: &str) -> Result<PacerSpec, String> {
-        let spec = PacerSpec::parse_cli(name)?;
-        spec.check()
-            .map_err(|(field, rule)| format!("pacer {name}: {field}: {rule}"))?;
-        Ok(spec)
-    }
-
-    fn parse_cli(name: &str) -> Result<PacerSpec, String> {
-        match name {
-            "platform" => Ok(PacerSpec::Platform),
-            "progressive" => Ok(PacerSpec::Progressive),
-            "clairvoyant" => Ok(PacerSpec::Clairvoyant),
-            "adaptive" | "adaptive-average" | "adaptive-hard-limit" | "adaptive-tapered" => {
-                use crate::pacing::AdaptiveVariant as V;
-                Ok(PacerSpec::Adaptive {
-                    variant: match name {
-                        "adaptive-hard-limit" => V::HardLimit,
-                        "adaptive-tapered" => V::Tapered,
-                        _ => V::Average,
-                    },
-                    drop_target_pct: None,
-                    max_level: 3.0,
-                    intensity: 0.0,
-                    diff_target: 0.0,
-                })
-            }
-            other => serde_json::from_str(other).map_err(|_| {
-                format!("unknown pacer {other:?}: use platform, progressive, adaptive (or adaptive-hard-limit, adaptive-tapered, adaptive-average), clairvoyant, or JSON such as {{\"ratio\":{{\"per_idle_agent\":2}}}} or {{\"poisson\":{{\"calls_per_s\":0.5}}}}")
-            }),
-        }
-    }
 }
 
 fn default_pacer() -> PacerSpec {
@@ -1030,11 +906,11 @@ impl ScenarioFile {
                     }
                 }
             };
-            if let Err((field, message)) = spec.pacer.check() {
+            if let Err(e) = spec.pacer.check() {
                 request_problems.push(ScenarioProblem {
                     location: name.clone(),
-                    json_path: format!("tasks[{ti}].pacer.{field}"),
-                    message,
+                    json_path: format!("tasks[{ti}].pacer.{}", e.field_name()),
+                    message: e.rule().to_string(),
                     request_problem: None,
                 });
             }

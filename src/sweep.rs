@@ -163,7 +163,7 @@ pub fn prepare(
                         .unwrap_or_else(|| v.to_string());
                     pacer = Some(
                         PacerSpec::from_cli(&name)
-                            .map_err(|e| format!("cell {}: {e}", cell.index))?,
+                            .map_err(|e| format!("cell {}: pacer {name}: {e}", cell.index))?,
                     );
                 } else {
                     for t in &mut f.tasks {

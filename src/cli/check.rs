@@ -1,6 +1,6 @@
 //! `dialsim check SCENARIO...`: run each scenario's `expect` block.
 
-use dialsim::check::evaluate;
+use dialsim::expect::evaluate;
 use dialsim::scenario;
 use std::path::PathBuf;
 use std::process::ExitCode;

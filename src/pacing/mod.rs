@@ -62,7 +62,9 @@
 //!   end of the run; 1.0 after the stop time, as VICIdial does).
 
 use crate::request::CreateTask;
-use crate::scenario::PacerSpec;
+
+mod spec;
+pub use spec::{PacerError, PacerSpec};
 
 /// The O(1) summary of a task a pacer decides on.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

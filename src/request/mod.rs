@@ -8,9 +8,11 @@ pub mod parse;
 pub mod problem;
 pub mod response;
 pub mod task;
+pub mod wire;
 
 pub use codes::*;
-pub use parse::{PARAMS, Validation, parse_query_string, validate, validate_with};
+pub use parse::{PARAMS, Validation, validate, validate_with};
 pub use problem::{Problem, ProblemCode, Warning, WarningCode};
 pub use response::{ApiResponse, ErrorCode, TaskData, TaskFacts};
 pub use task::*;
+pub use wire::parse_query_string;

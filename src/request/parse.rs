@@ -9,9 +9,9 @@
 use super::codes::*;
 use super::problem::{Problem, ProblemCode as P, Warning, WarningCode as W};
 use super::task::*;
+use super::wire::{bad_encoding, form_decode};
 use crate::enterprise::Enterprise;
 use jiff::civil::{Date, Time};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Map, Value};
 
 /// Every CreateTask parameter, in the order of the API page.
@@ -122,59 +122,6 @@ pub fn nearest_param(key: &str) -> &'static str {
         .copied()
         .min_by_key(|p| strsim::levenshtein(&lower, &p.to_lowercase()))
         .unwrap_or("EnterpriseId")
-}
-
-/// Parse the query-string form `EnterpriseId=36&Name=...` into a raw request object.
-/// Values are percent-decoded once (`+` is a space, as in form encoding).
-pub fn parse_query_string(query: &str) -> Result<Map<String, Value>, Problem> {
-    let mut map = Map::new();
-    for pair in query.trim().trim_start_matches('?').split('&') {
-        if pair.is_empty() {
-            continue;
-        }
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = form_decode(key).ok_or_else(|| bad_encoding("(query key)", key))?;
-        let value = form_decode(value).ok_or_else(|| bad_encoding(&key, value))?;
-        if map.insert(key.clone(), Value::String(value)).is_some() {
-            return Err(Problem {
-                code: P::Conflict,
-                param: key,
-                value: String::new(),
-                rule: "a parameter may appear once in the query string".into(),
-            });
-        }
-    }
-    Ok(map)
-}
-
-fn bad_encoding(param: &str, value: &str) -> Problem {
-    Problem {
-        code: P::InvalidFormat,
-        param: param.to_string(),
-        value: value.to_string(),
-        rule: "must be UTF-8 URL-encoded (percent escapes of valid UTF-8)".into(),
-    }
-}
-
-/// Decode application/x-www-form-urlencoded text: `+` is a space, `%XX` a byte; `None` when the
-/// bytes are not UTF-8.
-pub fn form_decode(text: &str) -> Option<String> {
-    let spaced = text.replace('+', " ");
-    percent_decode_str(&spaced)
-        .decode_utf8()
-        .ok()
-        .map(|c| c.into_owned())
-}
-
-const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// URL-encode UTF-8 text the way the API expects Name and Description.
-pub fn url_encode(text: &str) -> String {
-    utf8_percent_encode(text, ENCODE_SET).to_string()
 }
 
 /// Validate a raw request. With an enterprise, the rules that need one run too, and the named
@@ -1521,11 +1468,5 @@ mod tests {
     fn nearest_param_catches_typos() {
         assert_eq!(nearest_param("Quotity"), "Quotiety");
         assert_eq!(nearest_param("maxwaittime"), "MaxWaitTime");
-    }
-
-    #[test]
-    fn query_string_decodes_values() {
-        let m = parse_query_string("EnterpriseId=36&Name=%E6%98%A5+sale").expect("valid query");
-        assert_eq!(m["Name"], Value::String("春 sale".into()));
     }
 }

@@ -296,9 +296,9 @@ impl CreateTask {
             m.insert(k.to_string(), v);
         };
         put("EnterpriseId", s(self.enterprise_id));
-        put("Name", s(super::parse::url_encode(&self.name)));
+        put("Name", s(super::wire::url_encode(&self.name)));
         if let Some(d) = &self.description {
-            put("Description", s(super::parse::url_encode(d)));
+            put("Description", s(super::wire::url_encode(d)));
         }
         put("Type", s(self.task_type.code()));
         if let Some(t) = &self.template_name {

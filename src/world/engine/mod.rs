@@ -337,19 +337,3 @@ impl Engine<'_> {
         c.epoch == epoch && c.state != CallState::Done
     }
 }
-
-/// A pacer's name for reports.
-pub fn pacer_name(p: PacerSpec) -> String {
-    match p {
-        PacerSpec::Platform => "platform".into(),
-        PacerSpec::Progressive => "progressive".into(),
-        PacerSpec::Ratio { per_idle_agent, .. } => format!("ratio({per_idle_agent})"),
-        PacerSpec::Poisson { calls_per_s } => format!("poisson({calls_per_s}/s)"),
-        PacerSpec::Adaptive { variant, .. } => match variant {
-            pacing::AdaptiveVariant::HardLimit => "adaptive(hard_limit)".into(),
-            pacing::AdaptiveVariant::Average => "adaptive(average)".into(),
-            pacing::AdaptiveVariant::Tapered => "adaptive(tapered)".into(),
-        },
-        PacerSpec::Clairvoyant => "clairvoyant".into(),
-    }
-}

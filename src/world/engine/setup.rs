@@ -47,7 +47,7 @@ impl Engine<'_> {
                 pacer,
                 type2_fill: req.task_type == TaskType::Automatic && spec == PacerSpec::Platform,
                 clairvoyant: spec == PacerSpec::Clairvoyant,
-                pacer_name: pacer_name(spec.clone()),
+                pacer_name: spec.name(),
                 pacer_spec: spec,
                 pool,
                 agents: t.agents.clone(),
