@@ -81,64 +81,93 @@ enum Days {
     Range(i64, i64),
 }
 
-fn minutes(hhmm: &str) -> Result<u32, String> {
-    let (h, m) = hhmm
-        .split_once(':')
-        .ok_or_else(|| format!("{hhmm:?} is not HH:mm"))?;
+/// Why a time condition cannot be compiled into a window.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WindowError {
+    /// StartTime or EndTime is not `HH:mm` within a day.
+    #[error("{field} {value:?} is not a time of day HH:mm")]
+    BadTime {
+        /// StartTime or EndTime.
+        field: &'static str,
+        /// What was given.
+        value: String,
+    },
+    /// A DayOfWeek entry is not 1..7.
+    #[error("DayOfWeek {0:?} is not 1..7 (1 = Sunday)")]
+    BadWeekday(String),
+    /// FromDay or ToDay is missing on a Type 2 condition.
+    #[error("{0} is required for Type 2")]
+    MissingDay(&'static str),
+    /// FromDay or ToDay is not a date.
+    #[error("{field} {value:?} is not yyyy-MM-dd")]
+    BadDate {
+        /// FromDay or ToDay.
+        field: &'static str,
+        /// What was given.
+        value: String,
+    },
+    /// Type is neither 1 nor 2.
+    #[error("Type {0} is not 1 (weekdays) or 2 (dates)")]
+    BadType(i64),
+}
+
+fn minutes(field: &'static str, hhmm: &str) -> Result<u32, WindowError> {
+    let bad = || WindowError::BadTime {
+        field,
+        value: hhmm.to_string(),
+    };
+    let (h, m) = hhmm.split_once(':').ok_or_else(bad)?;
     let (h, m): (u32, u32) = (
-        h.trim()
-            .parse()
-            .map_err(|_| format!("{hhmm:?} is not HH:mm"))?,
+        h.trim().parse().map_err(|_| bad())?,
         m.trim()
             .get(..2)
             .unwrap_or(m.trim())
             .parse()
-            .map_err(|_| format!("{hhmm:?} is not HH:mm"))?,
+            .map_err(|_| bad())?,
     );
     if h > 24 || m > 59 || (h == 24 && m > 0) {
-        return Err(format!("{hhmm:?} is not a time of day"));
+        return Err(bad());
     }
     Ok(h * 60 + m)
 }
 
 impl Window {
     /// Compile a time condition for a scenario starting on `start_date`.
-    pub fn compile(tc: &TimeCondition, start_date: Date) -> Result<Window, String> {
-        let start_min = minutes(&tc.start_time)?;
-        let end_min = minutes(&tc.end_time)?;
+    pub fn compile(tc: &TimeCondition, start_date: Date) -> Result<Window, WindowError> {
+        let start_min = minutes("StartTime", &tc.start_time)?;
+        let end_min = minutes("EndTime", &tc.end_time)?;
         let days = match tc.kind {
             1 => {
                 let mut bits = 0u8;
                 for d in tc.day_of_week.as_deref().unwrap_or("").split(',') {
-                    let d: u8 = d
+                    let day: u8 = d
                         .trim()
                         .parse()
-                        .map_err(|_| format!("DayOfWeek {d:?} is not 1..7"))?;
-                    if !(1..=7).contains(&d) {
-                        return Err(format!("DayOfWeek {d} is not 1..7 (1 = Sunday)"));
+                        .map_err(|_| WindowError::BadWeekday(d.to_string()))?;
+                    if !(1..=7).contains(&day) {
+                        return Err(WindowError::BadWeekday(d.to_string()));
                     }
-                    bits |= 1 << d;
+                    bits |= 1 << day;
                 }
                 Days::Weekdays(bits)
             }
             2 => {
-                let day = |s: Option<&str>, name: &str| -> Result<i64, String> {
-                    let s = s.ok_or_else(|| format!("{name} is required for Type 2"))?;
-                    let d: Date = s
-                        .parse()
-                        .map_err(|_| format!("{name} {s:?} is not yyyy-MM-dd"))?;
-                    Ok(start_date
-                        .until(d)
-                        .map_err(|e| e.to_string())?
-                        .get_days()
-                        .into())
+                let day = |s: Option<&str>, field: &'static str| -> Result<i64, WindowError> {
+                    let s = s.ok_or(WindowError::MissingDay(field))?;
+                    let bad = || WindowError::BadDate {
+                        field,
+                        value: s.to_string(),
+                    };
+                    let d: Date = s.parse().map_err(|_| bad())?;
+                    Ok(start_date.until(d).map_err(|_| bad())?.get_days().into())
                 };
                 Days::Range(
                     day(tc.from_day.as_deref(), "FromDay")?,
                     day(tc.to_day.as_deref(), "ToDay")?,
                 )
             }
-            k => return Err(format!("Type {k} is not 1 (weekdays) or 2 (dates)")),
+            k => return Err(WindowError::BadType(i64::from(k))),
         };
         Ok(Window {
             days,

@@ -59,6 +59,45 @@ pub enum NamedDist {
     },
 }
 
+/// Why a distribution's parameters cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DistError {
+    /// A constant that is negative or not finite.
+    #[error("constant {0} must be a finite number >= 0")]
+    Constant(f64),
+    /// An exponential mean that is not positive.
+    #[error("exponential mean {0} must be > 0")]
+    Exponential(f64),
+    /// A lognormal's mean or sd out of range.
+    #[error("lognormal needs mean > 0 and sd >= 0 (got mean {mean}, sd {sd})")]
+    Lognormal {
+        /// The mean given.
+        mean: f64,
+        /// The standard deviation given.
+        sd: f64,
+    },
+    /// A gamma's shape or scale out of range.
+    #[error("gamma needs shape > 0 and scale > 0 (got {shape}, {scale})")]
+    Gamma {
+        /// The shape given.
+        shape: f64,
+        /// The scale given.
+        scale: f64,
+    },
+    /// A uniform's bounds out of order or range.
+    #[error("uniform needs 0 <= min <= max (got {min}, {max})")]
+    Uniform {
+        /// The lower bound given.
+        min: f64,
+        /// The upper bound given.
+        max: f64,
+    },
+    /// An empirical distribution with no values, or a bad one.
+    #[error("empirical needs at least one value, all finite and >= 0")]
+    Empirical,
+}
+
 impl Dist {
     /// A constant.
     pub fn constant(x: f64) -> Dist {
@@ -71,38 +110,43 @@ impl Dist {
     }
 
     /// Check the parameters; the error says which rule is broken.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), DistError> {
         let finite_nonneg = |x: f64| x.is_finite() && x >= 0.0;
         match self {
             Dist::Bare(x) | Dist::Named(NamedDist::Constant(x)) if !finite_nonneg(*x) => {
-                Err(format!("constant {x} must be a finite number >= 0"))
+                Err(DistError::Constant(*x))
             }
             Dist::Named(NamedDist::Exponential { mean }) if !(mean.is_finite() && *mean > 0.0) => {
-                Err(format!("exponential mean {mean} must be > 0"))
+                Err(DistError::Exponential(*mean))
             }
             Dist::Named(NamedDist::Lognormal { mean, sd })
                 if !(mean.is_finite() && *mean > 0.0 && sd.is_finite() && *sd >= 0.0) =>
             {
-                Err(format!(
-                    "lognormal needs mean > 0 and sd >= 0 (got mean {mean}, sd {sd})"
-                ))
+                Err(DistError::Lognormal {
+                    mean: *mean,
+                    sd: *sd,
+                })
             }
             Dist::Named(NamedDist::Gamma { shape, scale })
                 if !(shape.is_finite() && *shape > 0.0 && scale.is_finite() && *scale > 0.0) =>
             {
-                Err(format!(
-                    "gamma needs shape > 0 and scale > 0 (got {shape}, {scale})"
-                ))
+                Err(DistError::Gamma {
+                    shape: *shape,
+                    scale: *scale,
+                })
             }
             Dist::Named(NamedDist::Uniform { min, max })
                 if !(finite_nonneg(*min) && max.is_finite() && min <= max) =>
             {
-                Err(format!("uniform needs 0 <= min <= max (got {min}, {max})"))
+                Err(DistError::Uniform {
+                    min: *min,
+                    max: *max,
+                })
             }
             Dist::Named(NamedDist::Empirical { values })
                 if values.is_empty() || !values.iter().all(|v| finite_nonneg(*v)) =>
             {
-                Err("empirical needs at least one value, all finite and >= 0".into())
+                Err(DistError::Empirical)
             }
             _ => Ok(()),
         }
@@ -197,7 +241,7 @@ mod tests {
     #[test]
     fn bad_parameters_are_named() {
         let d: Dist = serde_json::from_str(r#"{"exponential": {"mean": -1}}"#).expect("shape ok");
-        assert!(d.check().unwrap_err().contains("mean -1"));
+        assert!(d.check().unwrap_err().to_string().contains("mean -1"));
     }
 
     #[test]

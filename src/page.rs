@@ -27,8 +27,17 @@ const RED_: RGBColor = RGBColor(214, 39, 40);
 const PURPLE_: RGBColor = RGBColor(148, 103, 189);
 const GREY_: RGBColor = RGBColor(127, 127, 127);
 
-fn err(e: impl std::fmt::Display) -> String {
-    format!("chart: {e}")
+/// Why a page could not be drawn (the chart library refused a drawing).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PageError {
+    /// A chart could not be drawn.
+    #[error("chart: {0}")]
+    Chart(String),
+}
+
+fn err(e: impl std::fmt::Display) -> PageError {
+    PageError::Chart(e.to_string())
 }
 
 fn escape(s: &str) -> String {
@@ -51,7 +60,7 @@ fn line_chart(
     xs: &[f64],
     lines: &[Line],
     target: Option<(f64, &str)>,
-) -> Result<String, String> {
+) -> Result<String, PageError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
@@ -123,7 +132,7 @@ fn bar_chart(
     labels: &[String],
     values: &[f64],
     color: RGBColor,
-) -> Result<String, String> {
+) -> Result<String, PageError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
@@ -206,7 +215,7 @@ fn page(title: &str, body: &str) -> String {
 }
 
 /// The page of a run report (`dialsim run --out`). Errors only if a chart cannot be drawn.
-pub fn run_page(report: &Value) -> Result<String, String> {
+pub fn run_page(report: &Value) -> Result<String, PageError> {
     let o = &report["overall"];
     let ts: Vec<Value> = report["timeseries"].as_array().cloned().unwrap_or_default();
     let hours: Vec<f64> = ts.iter().map(|b| num(b, "start_s") / 3600.0).collect();
@@ -462,7 +471,7 @@ pub fn run_page(report: &Value) -> Result<String, String> {
 
 /// The page of a sweep (`dialsim sweep --out`): the utilisation-versus-abandon frontier with
 /// the cap and the recommended cell, and a heat map of utilisation when two parameters vary.
-pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, String> {
+pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, PageError> {
     let cells: Vec<Value> = answer["cells"].as_array().cloned().unwrap_or_default();
     let cap = num(answer, "max_abandon") * 100.0;
     let label = |c: &Value| -> String {
@@ -599,7 +608,7 @@ pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, String> {
     Ok(page(&format!("dialsim sweep: {scenario}"), &body))
 }
 
-fn heat_map(cells: &[Value], a: &str, b: &str) -> Result<String, String> {
+fn heat_map(cells: &[Value], a: &str, b: &str) -> Result<String, PageError> {
     let text = |v: &Value| match v {
         Value::String(s) => s.clone(),
         v => v.to_string(),

@@ -620,7 +620,7 @@ impl ScenarioFile {
         }
         for (p, d) in dists {
             if let Err(e) = d.check() {
-                bad(p, e);
+                bad(p, e.to_string());
             }
         }
         let mut probs = vec![
@@ -778,7 +778,10 @@ impl ScenarioFile {
         for (i, rb) in self.enterprise.random_breaks.iter().enumerate() {
             for (key, d) in [("every_s", &rb.every_s), ("duration_s", &rb.duration_s)] {
                 if let Err(e) = d.check() {
-                    bad(format!("enterprise.random_breaks[{i}].{key}"), e);
+                    bad(
+                        format!("enterprise.random_breaks[{i}].{key}"),
+                        e.to_string(),
+                    );
                 }
             }
         }

@@ -53,31 +53,92 @@ fn number(x: f64) -> Value {
     }
 }
 
+/// Why a sweep cannot run: a `--set` axis that cannot be read, or a cell that is invalid.
+/// Found before any cell runs.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SweepError {
+    /// A `--set` argument is not `Param=v1,v2` or `Param=a..b:step`.
+    #[error("--set {arg:?}: expected Param=v1,v2 or Param=a..b:step")]
+    Syntax {
+        /// The argument given.
+        arg: String,
+    },
+    /// The parameter is neither a CreateTask parameter nor `pacer`.
+    #[error("--set {param}: not a CreateTask parameter (nor `pacer`); did you mean {nearest}?")]
+    UnknownParam {
+        /// The parameter given.
+        param: String,
+        /// The nearest known parameter.
+        nearest: &'static str,
+    },
+    /// A value or range of the axis breaks its rule.
+    #[error("--set {param}: {rule}")]
+    BadValues {
+        /// The parameter.
+        param: String,
+        /// The rule broken, with the value.
+        rule: String,
+    },
+    /// A cell's pacer is not one.
+    #[error("cell {cell}: pacer {name}: {source}")]
+    Pacer {
+        /// The cell's index.
+        cell: usize,
+        /// The pacer given.
+        name: String,
+        /// Why it is refused.
+        source: crate::pacing::PacerError,
+    },
+    /// A cell's scenario does not check (its request, usually).
+    #[error("cell {cell} ({params}): invalid:\n{problems}")]
+    InvalidCell {
+        /// The cell's index.
+        cell: usize,
+        /// The cell's parameter values, as JSON.
+        params: String,
+        /// The problems, one per line.
+        problems: String,
+    },
+    /// A cell's scenario could not be loaded.
+    #[error("cell {cell}: {message}")]
+    Cell {
+        /// The cell's index.
+        cell: usize,
+        /// What went wrong.
+        message: String,
+    },
+}
+
 /// Parse `Param=v1,v2,...` or `Param=a..b:step` (inclusive of `b`).
-pub fn parse_set(arg: &str) -> Result<Axis, String> {
-    let (param, rest) = arg
-        .split_once('=')
-        .ok_or_else(|| format!("--set {arg:?}: expected Param=v1,v2 or Param=a..b:step"))?;
+pub fn parse_set(arg: &str) -> Result<Axis, SweepError> {
+    let (param, rest) = arg.split_once('=').ok_or_else(|| SweepError::Syntax {
+        arg: arg.to_string(),
+    })?;
     let param = param.trim().to_string();
     if param != "pacer" && !crate::request::PARAMS.contains(&param.as_str()) {
-        return Err(format!(
-            "--set {param}: not a CreateTask parameter (nor `pacer`); did you mean {}?",
-            crate::request::parse::nearest_param(&param)
-        ));
+        return Err(SweepError::UnknownParam {
+            nearest: crate::request::parse::nearest_param(&param),
+            param,
+        });
     }
     let values = if let Some((range, step)) = rest.split_once(':').filter(|(r, _)| r.contains(".."))
     {
         let (a, b) = range.split_once("..").unwrap_or((range, range));
         let parse = |s: &str| {
-            s.trim()
-                .parse::<f64>()
-                .map_err(|_| format!("--set {param}: {s:?} is not a number in {rest:?}"))
+            s.trim().parse::<f64>().map_err(|_| SweepError::BadValues {
+                param: param.clone(),
+                rule: format!("{s:?} is not a number in {rest:?}"),
+            })
         };
         let (a, b, step) = (parse(a)?, parse(b)?, parse(step)?);
         if step.is_nan() || step <= 0.0 || b < a || (b - a) / step > 10_000.0 {
-            return Err(format!(
-                "--set {param}: range {rest:?} needs a <= b and a step > 0 giving at most 10 000 values"
-            ));
+            return Err(SweepError::BadValues {
+                param,
+                rule: format!(
+                    "range {rest:?} needs a <= b and a step > 0 giving at most 10 000 values"
+                ),
+            });
         }
         let n = ((b - a) / step + 1e-9).floor() as usize;
         (0..=n).map(|i| number(a + step * i as f64)).collect()
@@ -96,7 +157,10 @@ pub fn parse_set(arg: &str) -> Result<Axis, String> {
             .collect::<Vec<_>>()
     };
     if values.is_empty() || values.iter().any(|v| v.as_str() == Some("")) {
-        return Err(format!("--set {param}: empty value in {rest:?}"));
+        return Err(SweepError::BadValues {
+            param,
+            rule: format!("empty value in {rest:?}"),
+        });
     }
     Ok(Axis { param, values })
 }
@@ -149,7 +213,7 @@ pub fn prepare(
     text: &str,
     path: &Path,
     axes: &[Axis],
-) -> Result<Vec<Prepared>, String> {
+) -> Result<Vec<Prepared>, SweepError> {
     cells(axes)
         .into_iter()
         .map(|cell| {
@@ -161,10 +225,14 @@ pub fn prepare(
                         .as_str()
                         .map(str::to_string)
                         .unwrap_or_else(|| v.to_string());
-                    pacer = Some(
-                        PacerSpec::from_cli(&name)
-                            .map_err(|e| format!("cell {}: pacer {name}: {e}", cell.index))?,
-                    );
+                    pacer =
+                        Some(
+                            PacerSpec::from_cli(&name).map_err(|source| SweepError::Pacer {
+                                cell: cell.index,
+                                name: name.clone(),
+                                source,
+                            })?,
+                        );
                 } else {
                     for t in &mut f.tasks {
                         t.request.insert(k.clone(), v.clone());
@@ -172,16 +240,19 @@ pub fn prepare(
                 }
             }
             let scenario = f.check(text, path).map_err(|e| match e {
-                ScenarioError::Invalid(list) => format!(
-                    "cell {} ({}): invalid:\n{}",
-                    cell.index,
-                    Value::Object(cell.params.clone()),
-                    list.iter()
+                ScenarioError::Invalid(list) => SweepError::InvalidCell {
+                    cell: cell.index,
+                    params: Value::Object(cell.params.clone()).to_string(),
+                    problems: list
+                        .iter()
                         .map(|p| format!("  {p}"))
                         .collect::<Vec<_>>()
-                        .join("\n")
-                ),
-                other => format!("cell {}: {other}", cell.index),
+                        .join("\n"),
+                },
+                other => SweepError::Cell {
+                    cell: cell.index,
+                    message: other.to_string(),
+                },
             })?;
             Ok(Prepared {
                 cell,
@@ -322,7 +393,13 @@ mod tests {
         assert_eq!(a.values, vec![json!(0.5), json!(1), json!(1.5), json!(2)]);
         let b = parse_set(r#"pacer=platform,{"ratio":{"per_idle_agent":2}}"#).expect("list");
         assert_eq!(b.values.len(), 2);
-        assert!(parse_set("Quotity=1,2").unwrap_err().contains("Quotiety"));
+        assert!(matches!(
+            parse_set("Quotity=1,2").unwrap_err(),
+            SweepError::UnknownParam {
+                nearest: "Quotiety",
+                ..
+            }
+        ));
         let c = parse_set("Cnos=0100,0200").expect("strings keep leading zeros");
         assert_eq!(c.values, vec![json!("0100"), json!("0200")]);
     }

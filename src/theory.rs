@@ -37,9 +37,13 @@ pub struct ErlangA {
     pub agents: u32,
 }
 
-/// Why the model cannot be solved.
+/// Why the model cannot be solved, or a scenario is not the model.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TheoryError {
+    /// The scenario is not the Erlang-A model (the reason says which assumption fails).
+    #[error("not the Erlang-A model: {0}")]
+    NotTheModel(&'static str),
     /// A rate is not a positive finite number (θ may be 0).
     #[error("{0} must be a positive finite number")]
     BadRate(&'static str),
@@ -212,18 +216,19 @@ impl ErlangA {
 /// An Erlang-A estimate of a scenario, when the scenario is that model: one Type 1 task with
 /// the `poisson` pacer, exponential talk and patience (no CustomerMoh), no wrap-up, an agent
 /// leg answered at once, an IVR so nobody is cut at 2 s, no prompt, and an answer probability
-/// that does not change by hour. `None` otherwise (with the reason).
+/// that does not change by hour. Otherwise [`TheoryError::NotTheModel`] with the reason.
 /// `pacer` overrides the task's pacer, as `dialsim run --pacer` does.
-pub fn estimate_for(sc: &Scenario, pacer: Option<&PacerSpec>) -> Result<Steady, String> {
+pub fn estimate_for(sc: &Scenario, pacer: Option<&PacerSpec>) -> Result<Steady, TheoryError> {
+    use TheoryError::NotTheModel as Not;
     let [task] = sc.tasks.as_slice() else {
-        return Err("more than one task".into());
+        return Err(Not("more than one task"));
     };
     let req = &task.request;
     let PacerSpec::Poisson { calls_per_s } = *pacer.unwrap_or(&task.pacer) else {
-        return Err("the pacer is not poisson".into());
+        return Err(Not("the pacer is not poisson"));
     };
     if req.task_type != crate::request::TaskType::Predictive {
-        return Err("not a predictive (Type 1) task".into());
+        return Err(Not("not a predictive (Type 1) task"));
     }
     let c = &sc.file.customers;
     let b = &sc.file.enterprise.agent_behaviour;
@@ -235,24 +240,24 @@ pub fn estimate_for(sc: &Scenario, pacer: Option<&PacerSpec>) -> Result<Steady, 
         Dist::Bare(x) | Dist::Named(NamedDist::Constant(x)) => *x == 0.0,
         _ => false,
     };
-    let talk =
-        exp_mean(c.talk_s.as_ref().unwrap_or(&b.talk_s)).ok_or("talk time is not exponential")?;
+    let talk = exp_mean(c.talk_s.as_ref().unwrap_or(&b.talk_s))
+        .ok_or(Not("talk time is not exponential"))?;
     if req.customer_moh.is_some() {
-        return Err("CustomerMoh changes patience".into());
+        return Err(Not("CustomerMoh changes patience"));
     }
-    let patience = exp_mean(&c.patience_s).ok_or("patience is not exponential")?;
+    let patience = exp_mean(&c.patience_s).ok_or(Not("patience is not exponential"))?;
     if !is_zero(&b.wrapup_s) || !is_zero(&b.answer_delay_s) || b.answer_probability < 1.0 {
-        return Err("wrap-up or the agent leg is not instantaneous".into());
+        return Err(Not("wrap-up or the agent leg is not instantaneous"));
     }
     if sc
         .enterprise
         .ivr(req.ivr_id, req.ivr_name.as_deref())
         .is_none()
     {
-        return Err("no IVR: the platform cuts waiting customers at 2 s".into());
+        return Err(Not("no IVR: the platform cuts waiting customers at 2 s"));
     }
     if req.customer_voice.is_some() || c.answer_probability_by_hour.is_some() {
-        return Err("a prompt or an hourly answer probability".into());
+        return Err(Not("a prompt or an hourly answer probability"));
     }
     let in_time = if c.answers_after_timeout {
         1.0
@@ -267,7 +272,7 @@ pub fn estimate_for(sc: &Scenario, pacer: Option<&PacerSpec>) -> Result<Steady, 
                 }
             }
             Dist::Named(NamedDist::Exponential { mean }) => 1.0 - (-timeout / mean).exp(),
-            _ => return Err("time to answer is neither constant nor exponential".into()),
+            _ => return Err(Not("time to answer is neither constant nor exponential")),
         }
     };
     let reach = 1.0 - c.busy_probability - c.invalid_probability - c.unreachable_probability;
@@ -278,7 +283,7 @@ pub fn estimate_for(sc: &Scenario, pacer: Option<&PacerSpec>) -> Result<Steady, 
         abandon_per_s: 1.0 / patience,
         agents: task.agents.len() as u32,
     };
-    model.solve().map_err(|e| e.to_string())
+    model.solve()
 }
 
 #[cfg(test)]

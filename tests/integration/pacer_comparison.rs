@@ -74,6 +74,9 @@ fn bad_pacer_settings_are_refused_with_the_field() {
     let e = PacerSpec::from_cli(r#"{"ratio":{"per_idle_agent":0}}"#).expect_err("invalid");
     assert_eq!(e.field_name(), "ratio.per_idle_agent", "{e}");
     let e = PacerSpec::from_cli("clever").expect_err("no such pacer");
-    assert!(matches!(e, dialsim::pacing::PacerError::Unknown { .. }), "{e}");
+    assert!(
+        matches!(e, dialsim::pacing::PacerError::Unknown { .. }),
+        "{e}"
+    );
     assert!(e.to_string().contains("\"clever\""), "{e}");
 }
