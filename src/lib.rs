@@ -8,12 +8,30 @@
 //!
 //! Data flows one way: request → scenario → engine (sim + world + pacing) → metrics → report.
 //!
-//! - [`request`]: the CreateTask model (typed parameters, validation, response, codes).
+//! ```text
+//! raw request ──► request::validate ──► CreateTask ─┐
+//! scenario file ──► scenario::parse ──► check ──────┴─► Scenario ──► world::engine::run
+//!                                                        ──► world::result::RunResult ──► report
+//! ```
+//!
+//! The modules, in that order (ARCHITECTURE.md has the full map, with what each must not know):
+//!
+//! - [`request`]: the CreateTask model (typed parameters, validation, wire encoding, response, codes).
 //! - [`enterprise`]: the objects a request refers to (agents, groups, IVRs, voices, …).
 //! - [`platform`]: the platform store and its operations (limits, lifecycle, exclusivity).
-//! - [`scenario`]: the scenario file, loaded and checked into typed tasks.
+//! - [`calendar`]: wall-clock time of simulated instants, time conditions as windows.
 //! - [`dist`]: named duration distributions.
-//! - [`sim`]: time, the event queue, per-entity random streams.
+//! - [`scenario`]: the scenario file, loaded and checked into typed tasks.
+//! - [`sim`]: simulated time, the event queue, per-entity random streams.
+//! - [`pacing`]: the pacers and the `PacerSpec` that names one.
+//! - [`world`]: the engine that runs a scenario, and what a run measured.
+//! - [`metrics`]: counts, state times, buckets, percentiles.
+//! - [`stats`]: means and Student-t intervals.
+//! - [`theory`]: Erlang A and Erlang C, and the analytic estimate of a scenario that is that model.
+//! - [`report`]: the report JSON, replication merge, the terminal table, CSV.
+//! - [`expect`]: a scenario's `expect` block evaluated on a report.
+//! - [`sweep`]: grids of parameters or pacers on the same customers, the recommendation.
+//! - [`page`]: the HTML report pages with their charts.
 //!
 //! ```
 //! use serde_json::json;
@@ -57,7 +75,7 @@ fn replication_seed(seed: u64, r: u32) -> u64 {
     }
 }
 
-/// The report JSON of replication `r` of a scenario (see [`replication_seed`]).
+/// The report JSON of replication `r` of a scenario (replication 0 uses `seed` itself, replication r a seed mixed from it).
 pub fn run_replication(
     sc: &scenario::Scenario,
     seed: u64,

@@ -2,6 +2,7 @@
 //! behaviour.
 
 mod api_page;
+mod architecture;
 mod calendar_rules;
 mod cli;
 mod engine_pacing;

@@ -28,14 +28,14 @@
 
 //!
 //! # Where things live
-//! One [`Engine`] owns the shared tables (calls, agents, tasks, the event queue) and the single
-//! event dispatch ([`Engine::handle`]); the handlers live in sibling modules by what they own:
+//! One `Engine` owns the shared tables (calls, agents, tasks, the event queue) and the single
+//! event dispatch (`Engine::handle`); the handlers live in sibling modules by what they own:
 //!
 //! | Module | Owns |
 //! |---|---|
 //! | `event` | the events and their generations |
 //! | `setup` | building the run: tasks, agents, breaks, shifts, actions, first events |
-//! | `params` | [`TaskParams`](params::TaskParams): what a request means to the engine, for setup and UpdateTask alike |
+//! | `params` | `TaskParams`: what a request means to the engine, for setup and UpdateTask alike |
 //! | `numbers` | the number pool: never-called batches, retries, backups; a number's fate |
 //! | `customer` | the customer draw and the caller ids |
 //! | `calls` | the call lifecycle: ring, prompt, queue, 2-second rule, agent leg, talk, IVR, end |
