@@ -243,14 +243,10 @@ impl Engine<'_> {
                     // Answered at once: connect now rather than through the queue.
                     self.agent_answer(call);
                 } else {
-                    self.q
-                        .push(SimTime(self.now + delay), Ev::AgentAnswer { call, epoch });
+                    self.schedule_in(delay, Ev::AgentAnswer { call, epoch });
                 }
             } else {
-                self.q.push(
-                    SimTime(self.now + timeout),
-                    Ev::AgentTimeout { call, epoch },
-                );
+                self.schedule_in(timeout, Ev::AgentTimeout { call, epoch });
             }
         }
     }

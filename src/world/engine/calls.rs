@@ -146,8 +146,7 @@ impl Engine<'_> {
         );
         self.bucket(self.now).placed += 1;
         let epoch = self.calls[id as usize].epoch;
-        self.q
-            .push(SimTime(self.now + ring_ms), Ev::RingEnd { call: id, epoch });
+        self.schedule_in(ring_ms, Ev::RingEnd { call: id, epoch });
     }
 
     pub(super) fn ring_end(&mut self, call: u32) {
@@ -180,8 +179,8 @@ impl Engine<'_> {
         let t = &mut self.tasks[ti];
         if t.ttype == TaskType::Automatic {
             self.calls[call as usize].state = CallState::InIvr;
-            self.q.push(
-                SimTime(self.now + c.ivr_ms),
+            self.schedule_in(
+                c.ivr_ms,
                 Ev::IvrEnd {
                     call,
                     epoch: c.epoch,
@@ -192,8 +191,8 @@ impl Engine<'_> {
         if t.params.prompt_ms > 0 {
             self.calls[call as usize].state = CallState::Prompt;
             let at = self.now + t.params.prompt_ms;
-            self.q.push(
-                SimTime(at),
+            self.schedule_at(
+                at,
                 Ev::PromptEnd {
                     call,
                     epoch: c.epoch,
@@ -224,14 +223,10 @@ impl Engine<'_> {
             _ => None,
         };
         if sure_wait.is_none_or(|w| w > TWO_SECONDS_MS) {
-            self.q.push(
-                SimTime(self.now + TWO_SECONDS_MS),
-                Ev::TwoSeconds { call, epoch },
-            );
+            self.schedule_in(TWO_SECONDS_MS, Ev::TwoSeconds { call, epoch });
         }
         if sure_wait.is_none_or(|w| patience < w) {
-            self.q
-                .push(SimTime(self.now + patience), Ev::Patience { call, epoch });
+            self.schedule_in(patience, Ev::Patience { call, epoch });
         }
     }
 
@@ -335,8 +330,8 @@ impl Engine<'_> {
             let wrap = self.wrap_draw(a, ti);
             self.plan(ti, self.now + c.talk_ms + wrap);
         }
-        self.q.push(
-            SimTime(self.now + c.talk_ms),
+        self.schedule_in(
+            c.talk_ms,
             Ev::TalkEnd {
                 call,
                 epoch: c.epoch,
@@ -385,8 +380,7 @@ impl Engine<'_> {
         let t = &mut self.tasks[ti];
         t.wrapping += 1;
         t.wrap_end_sum += self.now + wrap;
-        self.q
-            .push(SimTime(self.now + wrap), Ev::WrapEnd { agent: a, epoch });
+        self.schedule_in(wrap, Ev::WrapEnd { agent: a, epoch });
     }
 
     pub(super) fn end_call(&mut self, call: u32) {

@@ -107,7 +107,7 @@ impl Engine<'_> {
         });
         self.tasks[ti].planned += 1;
         let epoch = self.calls[id as usize].epoch;
-        self.q.push(SimTime(at), Ev::Dial { call: id, epoch });
+        self.schedule_at(at, Ev::Dial { call: id, epoch });
     }
 
     pub(super) fn dial_planned(&mut self, call: u32) {
@@ -121,8 +121,7 @@ impl Engine<'_> {
         } else {
             // Paused or out of lines: try again in a second.
             let epoch = self.calls[call as usize].epoch;
-            self.q
-                .push(SimTime(self.now + 1000), Ev::Dial { call, epoch });
+            self.schedule_in(1000, Ev::Dial { call, epoch });
         }
     }
 }

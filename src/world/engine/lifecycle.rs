@@ -46,7 +46,7 @@ impl Engine<'_> {
         }
         if !t.ticking {
             t.ticking = true;
-            self.q.push(SimTime(now), Ev::Tick { task: ti as u16 });
+            self.schedule_at(now, Ev::Tick { task: ti as u16 });
         }
         self.check_min_available(ti);
     }
@@ -134,7 +134,7 @@ impl Engine<'_> {
         }
         let next = self.clock.next_midnight(self.now);
         if next < self.end {
-            self.q.push(SimTime(next), Ev::DayEnd);
+            self.schedule_at(next, Ev::DayEnd);
         }
     }
 

@@ -240,6 +240,16 @@ pub fn run_with(
 }
 
 impl Engine<'_> {
+    /// Schedule `ev` `delay` ms from now.
+    fn schedule_in(&mut self, delay: u64, ev: Ev) {
+        self.q.push(SimTime(self.now).plus(delay), ev);
+    }
+
+    /// Schedule `ev` at `at` ms since the scenario start.
+    fn schedule_at(&mut self, at: u64, ev: Ev) {
+        self.q.push(SimTime(at), ev);
+    }
+
     pub(super) fn at(&self) -> jiff::civil::DateTime {
         self.sc
             .start
@@ -276,7 +286,7 @@ impl Engine<'_> {
                 self.pace(i);
                 let tick = self.tasks[i].pacer.tick_ms();
                 if tick > 0 && self.tasks[i].pool.finished_at.is_none() {
-                    self.q.push(SimTime(self.now + tick), Ev::Tick { task });
+                    self.schedule_in(tick, Ev::Tick { task });
                 } else {
                     self.tasks[i].ticking = false;
                 }
@@ -293,7 +303,7 @@ impl Engine<'_> {
                 if let Some(gap) = self.tasks[i].pacer.next_arrival_ms()
                     && self.tasks[i].pool.fresh_left() > 0
                 {
-                    self.q.push(SimTime(self.now + gap), Ev::Arrival { task });
+                    self.schedule_in(gap, Ev::Arrival { task });
                 }
             }
             Ev::RingEnd { call, epoch } if self.live(call, epoch) => self.ring_end(call),

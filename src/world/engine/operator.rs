@@ -76,10 +76,7 @@ impl Engine<'_> {
                 cause: format!("PauseTask (operator), PauseDuration {minutes} min"),
             });
             if minutes > 0 {
-                self.q.push(
-                    SimTime(self.now + u64::from(minutes) * 60_000),
-                    Ev::Resume { task: ti as u16 },
-                );
+                self.schedule_in(u64::from(minutes) * 60_000, Ev::Resume { task: ti as u16 });
             }
         }
         (r.is_ok(), r.message)
@@ -145,7 +142,7 @@ impl Engine<'_> {
                 t.pool.finished_at = None;
                 if !t.ticking {
                     t.ticking = true;
-                    self.q.push(SimTime(self.now), Ev::Tick { task: ti as u16 });
+                    self.schedule_at(self.now, Ev::Tick { task: ti as u16 });
                 }
             }
             if started {
@@ -261,7 +258,7 @@ impl Engine<'_> {
             && let Some(at) = t.params.auto_start_ms
         {
             let start = Ev::AutoStart { task, generation };
-            self.q.push(SimTime(at.max(now)), start);
+            self.schedule_at(at.max(now), start);
         }
     }
 

@@ -92,7 +92,7 @@ impl Engine<'_> {
                     task: i as u16,
                     generation: 0,
                 };
-                self.q.push(SimTime(at), stop);
+                self.schedule_at(at, stop);
             }
             // AutoStart in the future: the task waits, created, until then.
             if let Some(at) = self.tasks[i].params.auto_start_ms.filter(|&at| at > 0) {
@@ -100,8 +100,8 @@ impl Engine<'_> {
                     task: i as u16,
                     generation: 0,
                 };
-                self.q.push(SimTime(at), start);
-                self.q.push(SimTime(0), Ev::Tick { task: i as u16 });
+                self.schedule_at(at, start);
+                self.schedule_at(0, Ev::Tick { task: i as u16 });
                 for &a in &t.agents {
                     let ag = &mut self.agents[a as usize];
                     ag.task = ag.task.or(Some(i as u16));
@@ -136,12 +136,8 @@ impl Engine<'_> {
         for b in &self.sc.file.enterprise.breaks {
             for cno in &b.cnos {
                 if let Some(a) = self.sc.enterprise.agent_position(cno) {
-                    self.q
-                        .push(SimTime(ms(b.start_s)), Ev::BreakStart { agent: a });
-                    self.q.push(
-                        SimTime(ms(b.start_s + b.duration_s)),
-                        Ev::BreakEnd { agent: a },
-                    );
+                    self.schedule_at(ms(b.start_s), Ev::BreakStart { agent: a });
+                    self.schedule_at(ms(b.start_s + b.duration_s), Ev::BreakEnd { agent: a });
                 }
             }
         }
@@ -168,8 +164,8 @@ impl Engine<'_> {
                     continue;
                 }
                 for &a in &agents {
-                    self.q.push(SimTime(from), Ev::BreakStart { agent: a });
-                    self.q.push(SimTime(to), Ev::BreakEnd { agent: a });
+                    self.schedule_at(from, Ev::BreakStart { agent: a });
+                    self.schedule_at(to, Ev::BreakEnd { agent: a });
                 }
             }
         }
@@ -185,8 +181,8 @@ impl Engine<'_> {
                         break;
                     }
                     let len = ms(rb.duration_s.sample(&mut rng)).max(1000);
-                    self.q.push(SimTime(t), Ev::BreakStart { agent: a });
-                    self.q.push(SimTime(t + len), Ev::BreakEnd { agent: a });
+                    self.schedule_at(t, Ev::BreakStart { agent: a });
+                    self.schedule_at(t + len, Ev::BreakEnd { agent: a });
                     t += len;
                 }
             }
@@ -198,13 +194,13 @@ impl Engine<'_> {
                 _ => None,
             };
             if let Some(at) = at.filter(|&at| at < self.end) {
-                self.q.push(SimTime(at), Ev::Action { index: k as u16 });
+                self.schedule_at(at, Ev::Action { index: k as u16 });
             }
         }
         if self.end > 0 {
             let midnight = self.clock.next_midnight(0);
             if midnight < self.end {
-                self.q.push(SimTime(midnight), Ev::DayEnd);
+                self.schedule_at(midnight, Ev::DayEnd);
             }
         }
         for i in 0..self.tasks.len() {
