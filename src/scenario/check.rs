@@ -326,7 +326,11 @@ impl ScenarioFile {
 
     /// Random breaks, shifts and fixed breaks (of agents the enterprise has).
     fn check_breaks(&self, agents: &[Agent], p: &mut Problems) {
-        let seen_cnos: HashSet<&str> = agents.iter().map(|a| a.cno.as_str()).collect();
+        let seen_cnos: HashSet<&str> = if self.enterprise.breaks.is_empty() {
+            HashSet::new()
+        } else {
+            agents.iter().map(|a| a.cno.as_str()).collect()
+        };
         for (i, rb) in self.enterprise.random_breaks.iter().enumerate() {
             for (key, d) in [("every_s", &rb.every_s), ("duration_s", &rb.duration_s)] {
                 if let Err(e) = d.check() {

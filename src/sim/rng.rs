@@ -33,6 +33,7 @@ pub enum Stream {
 }
 
 /// The stream for `(seed, kind, id, sub)`.
+#[inline]
 pub fn stream(seed: u64, kind: Stream, id: u64, sub: u64) -> Xoshiro256PlusPlus {
     let k = mix(mix(mix(seed ^ (kind as u64).wrapping_mul(0xa076_1d64_78bd_642f)) ^ id) ^ sub);
     Xoshiro256PlusPlus::seed_from_u64(k)
@@ -52,6 +53,7 @@ pub mod number {
     }
 
     /// The fate of one attempt at a number (or at one of its backup numbers).
+    #[inline]
     pub fn fate(
         seed: u64,
         task: u16,
@@ -64,11 +66,13 @@ pub mod number {
     }
 
     /// The customer's area code (one draw per number, whatever the attempt).
+    #[inline]
     pub fn area(seed: u64, task: u16, number: u64) -> Xoshiro256PlusPlus {
         stream(seed, Stream::Number, entity(task, number), 1 << 40)
     }
 
     /// The caller id shown on one attempt.
+    #[inline]
     pub fn caller_id(
         seed: u64,
         task: u16,
@@ -88,11 +92,13 @@ pub mod agent {
     use super::{Stream, Xoshiro256PlusPlus, stream};
 
     /// The agent leg of the agent's `served`-th call.
+    #[inline]
     pub fn answer(seed: u64, agent: u32, served: u64) -> Xoshiro256PlusPlus {
         stream(seed, Stream::Agent, u64::from(agent), served)
     }
 
     /// The wrap-up after the agent's `served`-th call.
+    #[inline]
     pub fn wrapup(seed: u64, agent: u32, served: u64) -> Xoshiro256PlusPlus {
         stream(seed, Stream::Agent, u64::from(agent), served | (1 << 63))
     }

@@ -121,6 +121,7 @@ impl Engine<'_> {
     }
 
     /// Put agent `a` in its task's idle index under the task's CallStrategy.
+    #[inline]
     fn index_idle(&mut self, a: u32, ti: usize) {
         let t = &mut self.tasks[ti];
         if t.params.strategy == CallStrategy::Random {

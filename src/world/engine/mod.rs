@@ -241,11 +241,13 @@ pub fn run_with(
 
 impl Engine<'_> {
     /// Schedule `ev` `delay` ms from now.
+    #[inline]
     fn schedule_in(&mut self, delay: u64, ev: Ev) {
         self.q.push(SimTime(self.now).plus(delay), ev);
     }
 
     /// Schedule `ev` at `at` ms since the scenario start.
+    #[inline]
     fn schedule_at(&mut self, at: u64, ev: Ev) {
         self.q.push(SimTime(at), ev);
     }

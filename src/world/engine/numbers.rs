@@ -78,6 +78,7 @@ pub(super) enum SlotOrder {
 }
 
 impl SlotOrder {
+    #[inline]
     fn offset(&self, k: u64) -> u64 {
         match self {
             SlotOrder::Sequential => k,
@@ -244,6 +245,7 @@ impl NumberPool {
     /// The next never-called number, in CallPriorityStrategy's firstCall order: by batch
     /// priority (larger first, then import order; the default), by import time alone, or at
     /// random (a fixed pseudo-random permutation of each batch).
+    #[inline]
     pub fn take_fresh(&mut self) -> Option<u64> {
         let by_priority = self.first_order != FirstCallOrder::ImportTime;
         let mut best: Option<usize> = None;
@@ -358,6 +360,7 @@ impl NumberPool {
     /// The next number to dial, by CallPriorityStrategy: a failed number's backups first
     /// (they continue the same attempt), then the retry pool and the never-called pool in
     /// the policy's order.
+    #[inline]
     pub fn next_target(&mut self, policy: &RetryPolicy) -> Target {
         if let Some(t) = self.backups.pop_front() {
             self.backup_calls += 1;
