@@ -235,11 +235,11 @@ impl Engine<'_> {
             let c = &mut self.calls[call as usize];
             c.state = CallState::AgentRinging;
             c.agent = Some(a);
-            c.sure_at = None;
+            c.sure_at = When::NEVER;
             let epoch = c.epoch;
             let timeout = self.tasks[ti].params.agent_timeout_ms;
             if picks_up && delay < timeout {
-                c.sure_at = Some(self.now + delay);
+                c.sure_at = When::at(self.now + delay);
                 if delay == 0 {
                     // Answered at once: connect now rather than through the queue.
                     self.agent_answer(call);

@@ -55,6 +55,34 @@ impl EndReason {
     }
 }
 
+/// An instant that may not have come yet (ms since the scenario start), in 8 bytes: a call is
+/// copied whole by its handlers, so its size is paid at every event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct When(Option<std::num::NonZeroU64>);
+
+impl When {
+    /// Not (yet).
+    pub const NEVER: When = When(None);
+
+    /// At `t` ms.
+    #[inline]
+    pub fn at(t: u64) -> When {
+        When(std::num::NonZeroU64::new(t.saturating_add(1)))
+    }
+
+    /// The instant, if it has come.
+    #[inline]
+    pub fn get(self) -> Option<u64> {
+        self.0.map(|x| x.get() - 1)
+    }
+
+    /// Whether it has come.
+    #[inline]
+    pub fn is_some(self) -> bool {
+        self.0.is_some()
+    }
+}
+
 /// One call: its pre-drawn fate and where it stands. Slots are reused; `epoch` tells a later
 /// call in the same slot from this one.
 #[derive(Debug, Clone, Copy)]
@@ -76,15 +104,15 @@ pub(super) struct Call {
     pub decided_2s: bool,
     pub overflowed: bool,
     /// When its agent will answer, if that is certain.
-    pub sure_at: Option<u64>,
+    pub sure_at: When,
     /// Its number's position in the task's list.
     pub number: u64,
     /// When it was dialled.
     pub placed_at: u64,
     /// When the customer answered.
-    pub answered_at: Option<u64>,
+    pub answered_at: When,
     /// When it was bridged to an agent.
-    pub bridged_at: Option<u64>,
+    pub bridged_at: When,
     /// An agent leg rang out on it.
     pub agent_missed: bool,
     /// The call record's EndReason when it ends.
@@ -174,7 +202,7 @@ impl Engine<'_> {
         if let Some(k) = c.clid {
             t.caller_ids[usize::from(k)].answered += 1;
         }
-        self.calls[call as usize].answered_at = Some(self.now);
+        self.calls[call as usize].answered_at = When::at(self.now);
         self.bucket(self.now).answered += 1;
         let t = &mut self.tasks[ti];
         if t.ttype == TaskType::Automatic {
@@ -219,7 +247,7 @@ impl Engine<'_> {
         let c = &self.calls[call as usize];
         let sure_wait = match c.state {
             CallState::Talking => Some(0),
-            CallState::AgentRinging => c.sure_at.map(|at| at - self.now),
+            CallState::AgentRinging => c.sure_at.get().map(|at| at - self.now),
             _ => None,
         };
         if sure_wait.is_none_or(|w| w > TWO_SECONDS_MS) {
@@ -325,7 +353,7 @@ impl Engine<'_> {
         }
         self.set_agent(a, AgentState::Talking);
         self.calls[call as usize].state = CallState::Talking;
-        self.calls[call as usize].bridged_at = Some(self.now);
+        self.calls[call as usize].bridged_at = When::at(self.now);
         if self.tasks[ti].clairvoyant {
             let wrap = self.wrap_draw(a, ti);
             self.plan(ti, self.now + c.talk_ms + wrap);

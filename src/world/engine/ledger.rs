@@ -89,7 +89,7 @@ impl Engine<'_> {
         };
         // The wait runs from the agent search; a call that never reached it (answered and
         // ended during the prompt) waited from its answer.
-        let waited_from = match c.answered_at {
+        let waited_from = match c.answered_at.get() {
             Some(answered) if c.search_at == 0 && answered != 0 => answered,
             _ => c.search_at,
         };
@@ -105,12 +105,12 @@ impl Engine<'_> {
             status,
             end_reason: c.end_reason.code(),
             start_ms: c.placed_at,
-            answer_ms: c.answered_at,
-            bridge_ms: c.bridged_at,
+            answer_ms: c.answered_at.get(),
+            bridge_ms: c.bridged_at.get(),
             end_ms: self.now,
             wait_ms: (c.fate == Fate::Answer && self.tasks[ti].ttype == TaskType::Predictive)
-                .then(|| c.bridged_at.unwrap_or(self.now).saturating_sub(waited_from)),
-            bridge_duration_ms: c.bridged_at.map(|b| self.now - b),
+                .then(|| c.bridged_at.get().unwrap_or(self.now).saturating_sub(waited_from)),
+            bridge_duration_ms: c.bridged_at.get().map(|b| self.now - b),
             cno: c
                 .agent
                 .filter(|_| bridged)

@@ -58,7 +58,7 @@ mod params;
 mod setup;
 
 use agents::{Agent, AgentState, IdleIndex};
-use calls::{Call, CallState, EndReason, Fate};
+use calls::{Call, CallState, EndReason, Fate, When};
 use event::Ev;
 use numbers::{FreshBatch, NumberPool};
 use params::TaskParams;
