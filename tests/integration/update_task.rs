@@ -388,3 +388,119 @@ fn agents_cannot_change_and_the_refusal_is_recorded() {
             .any(|c| c.cno.as_deref().is_some_and(|x| x != "1000"))
     );
 }
+
+#[test]
+fn customer_timeout_takes_effect() {
+    // Nobody answers: a call rings for CustomerTimeout, 30 s, then 10 s from 10:00.
+    let sc = scenario(
+        json!({"CustomerTimeout": 30}),
+        json!({"CustomerTimeout": 10}),
+        |v| {
+            v["customers"]["answer_probability"] = json!(0.0);
+        },
+    );
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let (before, after) = split(&r, 0);
+    assert!(before.iter().all(|c| c.end_ms - c.start_ms == 30_000));
+    assert!(!after.is_empty() && after.iter().all(|c| c.end_ms - c.start_ms == 10_000));
+}
+
+#[test]
+fn customer_voice_takes_effect() {
+    // A 4 s prompt from 10:00: a customer answered after it is bridged no sooner than 4 s
+    // after the answer (the agent search starts when the prompt ends); before it, agents
+    // answer within 1 s (answer delay 1 s, agents free: a progressive dialer).
+    let sc = scenario(json!({}), json!({"CustomerVoice": "prompt-4"}), |v| {
+        v["enterprise"]["voices"] = json!([{"path": "prompt-4", "duration_s": 4}]);
+    });
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let delay = |c: &&CallRecord| c.bridge_ms.zip(c.answer_ms).map(|(b, a)| b - a);
+    let before: Vec<u64> = r
+        .calls
+        .iter()
+        .filter(|c| c.end_ms < H)
+        .filter_map(|c| delay(&c))
+        .collect();
+    let after: Vec<u64> = r
+        .calls
+        .iter()
+        .filter(|c| c.answer_ms.is_some_and(|a| a >= H))
+        .filter_map(|c| delay(&c))
+        .collect();
+    assert!(!before.is_empty() && !after.is_empty());
+    assert!(
+        before.iter().all(|&d| d < 4000),
+        "{:?}",
+        before.iter().max()
+    );
+    assert!(after.iter().all(|&d| d >= 4000), "{:?}", after.iter().min());
+}
+
+#[test]
+fn time_strategy_takes_effect() {
+    // A forbidden window 10:30-11:00 added at 10:00: no call is placed in it, calls resume
+    // after it.
+    let sc = scenario(json!({}), json!({"TimeStrategy": "5"}), |v| {
+        v["enterprise"]["time_conditions"] = json!([{"Id": 5, "Name": "quiet", "Type": 1,
+            "DayOfWeek": "1,2,3,4,5,6,7", "StartTime": "10:30", "EndTime": "11:00", "Priority": 1}]);
+    });
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let window = H + 30 * MIN..2 * H;
+    assert!(
+        r.calls
+            .iter()
+            .any(|c| (H..H + 30 * MIN).contains(&c.start_ms))
+    );
+    assert!(!r.calls.iter().any(|c| window.contains(&c.start_ms)));
+    assert!(r.calls.iter().any(|c| c.start_ms >= 2 * H));
+}
+
+#[test]
+fn min_available_agent_count_takes_effect() {
+    // The task's 9 agents (of 12): MinAvailableAgentCount 10 from 10:00 pauses the task; no
+    // call is placed after the update.
+    let sc = scenario(json!({}), json!({"MinAvailableAgentCount": 10}), |v| {
+        v["enterprise"]["agents"]["count"] = json!(12);
+        v["tasks"][0]["request"]["Cnos"] = json!("1000,1001,1002,1003,1004,1005,1006,1007,1008");
+    });
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let (before, after) = split(&r, 0);
+    assert!(!before.is_empty());
+    assert!(after.is_empty(), "{} calls after the pause", after.len());
+    assert!(
+        r.tasks[0]
+            .pauses
+            .iter()
+            .any(|p| p.at_s == 3600.0 && p.cause.contains("MinAvailableAgentCount"))
+    );
+}
+
+#[test]
+fn agent_timeout_takes_effect() {
+    // Agents answer their leg after 8 s. AgentTimeout 20 s: every leg is answered. From
+    // 10:00 AgentTimeout 5 s: every leg rings out, the customer goes back to the queue, and
+    // nobody is bridged (records end with status 42).
+    let sc = scenario(
+        json!({"AgentTimeout": 20, "IvrId": 42}),
+        json!({"AgentTimeout": 5}),
+        |v| {
+            v["enterprise"]["agent_behaviour"]["answer_delay_s"] = json!(8);
+            v["customers"]["patience_s"] = json!(60);
+        },
+    );
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let before: Vec<&CallRecord> = r.calls.iter().filter(|c| c.end_ms < H).collect();
+    let after: Vec<&CallRecord> = r.calls.iter().filter(|c| c.start_ms >= H + MIN).collect();
+    assert!(before.iter().filter(|c| c.status == 43).count() > 50);
+    assert!(before.iter().all(|c| c.status != 42));
+    assert!(
+        after.iter().all(|c| c.status != 43),
+        "no leg is answered within 5 s"
+    );
+    assert!(after.iter().filter(|c| c.status == 42).count() > 20);
+}

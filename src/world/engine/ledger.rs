@@ -108,8 +108,14 @@ impl Engine<'_> {
             answer_ms: c.answered_at.get(),
             bridge_ms: c.bridged_at.get(),
             end_ms: self.now,
-            wait_ms: (c.fate == Fate::Answer && self.tasks[ti].ttype == TaskType::Predictive)
-                .then(|| c.bridged_at.get().unwrap_or(self.now).saturating_sub(waited_from)),
+            wait_ms: (c.fate == Fate::Answer && self.tasks[ti].ttype == TaskType::Predictive).then(
+                || {
+                    c.bridged_at
+                        .get()
+                        .unwrap_or(self.now)
+                        .saturating_sub(waited_from)
+                },
+            ),
             bridge_duration_ms: c.bridged_at.get().map(|b| self.now - b),
             cno: c
                 .agent
