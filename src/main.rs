@@ -11,6 +11,8 @@ fn main() -> ExitCode {
         .init();
     match cli::run() {
         Ok(code) => code,
+        // The reader of stdout went away (`dialsim run ... | head`): end quietly.
+        Err(e) if e.downcast_ref::<cli::StdoutClosed>().is_some() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("dialsim: error: {e:#}");
             ExitCode::from(2)

@@ -18,12 +18,12 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             }
         };
         if sc.file.expect.is_empty() {
-            println!("{}: no expectations", path.display());
+            outln!("{}: no expectations", path.display());
             continue;
         }
         let reps = sc.file.reps.unwrap_or(1);
         let report = dialsim::simulate(&sc, sc.file.seed, reps, None);
-        println!(
+        outln!(
             "{} (seed {}, {} replication{}):",
             path.display(),
             sc.file.seed,
@@ -31,7 +31,7 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             if reps == 1 { "" } else { "s" }
         );
         for v in evaluate(&report, &sc.file.expect) {
-            println!("  {v}");
+            outln!("  {v}");
             if !v.pass {
                 failed += 1;
             }
@@ -45,7 +45,7 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         0
     };
     if failed > 0 {
-        println!("{failed} expectation(s) failed");
+        outln!("{failed} expectation(s) failed");
     }
     Ok(ExitCode::from(code))
 }

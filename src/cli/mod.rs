@@ -1,10 +1,13 @@
 //! clap definitions and one function per subcommand. Only this layer reads files and prints.
 
-mod check;
+#[macro_use]
 mod output;
+mod check;
 mod run;
 mod sweep;
 mod validate;
+
+pub use output::StdoutClosed;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -180,7 +183,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         } => sweep::merge(&dirs, &out, max_abandon, json),
         Command::Check { scenarios } => check::run(&scenarios),
         Command::Schema => {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&dialsim::scenario::schema())?
             );

@@ -67,11 +67,11 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         write_cdr(file, &sc, &calls)?;
     }
     if o.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", dialsim::report::table(&report));
+        out!("{}", dialsim::report::table(&report));
         if let Ok(t) = theory {
-            println!(
+            outln!(
                 "Erlang A (steady state, the run starts empty): abandon (2 s) {:.2} %, hang-up {:.2} %, occupancy {:.1} %, P(wait) {:.1} %, mean wait {:.1} s",
                 t.p_not_connected_2s * 100.0,
                 t.p_abandon * 100.0,
@@ -81,7 +81,7 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
             );
         }
         if let Some(dir) = &o.out {
-            println!("wrote {}", dir.join("index.html").display());
+            outln!("wrote {}", dir.join("index.html").display());
         }
     }
     Ok(ExitCode::from(EXIT_OK))

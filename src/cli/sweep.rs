@@ -247,9 +247,9 @@ fn finish(
         write_atomic(&dir.join("sweep.csv"), sweep::csv(results).as_bytes())?;
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&answer)?);
+        outln!("{}", serde_json::to_string_pretty(&answer)?);
     } else {
-        print!("{}", table(results, &answer, max_abandon));
+        out!("{}", table(results, &answer, max_abandon));
     }
     Ok(ExitCode::from(EXIT_OK))
 }

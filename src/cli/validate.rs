@@ -66,7 +66,7 @@ pub fn run(path: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
                     o.insert("Problems".into(), serde_json::to_value(&v.problems)?);
                     o.insert("Warnings".into(), serde_json::to_value(&v.warnings)?);
                 }
-                println!("{}", serde_json::to_string_pretty(&out)?);
+                outln!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 print_text(
                     path,
@@ -78,7 +78,7 @@ pub fn run(path: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
                         .iter()
                         .map(ToString::to_string)
                         .collect::<Vec<_>>(),
-                );
+                )?;
             }
             Ok(ExitCode::from(if v.is_valid() {
                 EXIT_OK
@@ -107,9 +107,9 @@ pub fn run(path: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
                 let out = json!({"RequestId": rid, "Code": if problems.is_empty() {"OK"} else {"InvalidParameter"},
                     "Message": if problems.is_empty() {"OK".to_string()} else {problems.join("\n")},
                     "Problems": problems, "Warnings": warnings});
-                println!("{}", serde_json::to_string_pretty(&out)?);
+                outln!("{}", serde_json::to_string_pretty(&out)?);
             } else {
-                print_text(path, &problems, &warnings);
+                print_text(path, &problems, &warnings)?;
             }
             Ok(ExitCode::from(if problems.is_empty() {
                 EXIT_OK
@@ -120,23 +120,24 @@ pub fn run(path: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn print_text(path: &Path, problems: &[String], warnings: &[String]) {
+fn print_text(path: &Path, problems: &[String], warnings: &[String]) -> anyhow::Result<()> {
     if problems.is_empty() {
-        println!("{}: valid", path.display());
+        outln!("{}: valid", path.display());
     } else {
-        println!(
+        outln!(
             "{}: invalid, {} problem(s):",
             path.display(),
             problems.len()
         );
         for p in problems {
-            println!("  error: {p}");
+            outln!("  error: {p}");
         }
     }
     if !warnings.is_empty() {
-        println!("{} warning(s):", warnings.len());
+        outln!("{} warning(s):", warnings.len());
         for w in warnings {
-            println!("  warning: {w}");
+            outln!("  warning: {w}");
         }
     }
+    Ok(())
 }

@@ -8,6 +8,7 @@ mod cli;
 mod engine_pacing;
 mod fidelity;
 mod golden;
+mod hostile;
 mod pacer_comparison;
 mod platform_store;
 mod reference_model;
