@@ -1,6 +1,8 @@
-//! The 10 000 000-number campaign: 1 000 agents dial a list of ten million numbers with the
-//! platform pacer until it is finished (about a week of simulated time, every number dialled
-//! once). Prints the wall time of the run, the events, and the process's peak resident memory.
+//! The 10 000 000-number campaign: 1 000 agents dial ten million numbers with the platform
+//! pacer until the lists are finished (about a week of simulated time, every number dialled
+//! once). The platform holds at most 1 000 000 numbers a task, so the campaign is ten tasks of
+//! a million numbers and 100 agents each, running side by side. Prints the wall time of the
+//! run, the events, and the process's peak resident memory.
 //!
 //!     cargo bench --bench campaign
 //!
@@ -24,20 +26,37 @@ fn main() {
     let text = std::fs::read_to_string(path).expect("scenario");
     let mut v: Value = serde_json::from_str(&text).expect("JSON");
     let agents = 1000u32;
-    let cnos: Vec<String> = (0..agents).map(|i| (20_000 + i).to_string()).collect();
+    let tasks = 10u32;
+    let per_task = agents / tasks;
     v["name"] = json!("campaign-10m");
     v["duration_s"] = json!(14 * 86_400);
     v["bucket_s"] = json!(3600);
     v["enterprise"]["agents"] = json!({"count": agents, "first_cno": 20_000});
-    v["enterprise"]["agent_groups"] = json!([{"id": "8001", "cnos": cnos}]);
-    let req = &mut v["tasks"][0]["request"];
-    req["Name"] = json!("campaign-10m");
-    req["CallGroupType"] = json!(2);
-    req["AgentGroup"] = json!("8001");
-    if let Some(m) = req.as_object_mut() {
-        m.remove("Cnos");
-    }
-    v["tasks"][0]["numbers"] = json!({"count": 10_000_000u64});
+    let groups: Vec<Value> = (0..tasks)
+        .map(|k| {
+            let cnos: Vec<String> = (0..per_task)
+                .map(|i| (20_000 + k * per_task + i).to_string())
+                .collect();
+            json!({"id": (8001 + k).to_string(), "cnos": cnos})
+        })
+        .collect();
+    v["enterprise"]["agent_groups"] = json!(groups);
+    let template = v["tasks"][0].clone();
+    let task_specs: Vec<Value> = (0..tasks)
+        .map(|k| {
+            let mut t = template.clone();
+            let req = &mut t["request"];
+            req["Name"] = json!(format!("campaign-10m-{k}"));
+            req["CallGroupType"] = json!(2);
+            req["AgentGroup"] = json!((8001 + k).to_string());
+            if let Some(m) = req.as_object_mut() {
+                m.remove("Cnos");
+            }
+            t["numbers"] = json!({"count": 1_000_000u64});
+            t
+        })
+        .collect();
+    v["tasks"] = json!(task_specs);
     v["expect"] = json!({});
     let text = v.to_string();
     let sc = dialsim::scenario::parse(&text, "campaign-10m")
@@ -46,13 +65,16 @@ fn main() {
     let started = Instant::now();
     let r = dialsim::world::engine::run(&sc, 1, None);
     let wall = started.elapsed();
-    let t = &r.tasks[0];
+    let numbers: u64 = r.tasks.iter().map(|t| t.numbers_total).sum();
+    let placed: u64 = r.tasks.iter().map(|t| t.counts.placed).sum();
+    let finished = r
+        .tasks
+        .iter()
+        .map(|t| t.list_finished_at_s.unwrap_or(f64::NAN))
+        .fold(0.0f64, f64::max);
     println!(
-        "campaign-10m: {} agents, {} numbers: {} dialled, list finished at {:.1} simulated hours, {} events",
-        agents,
-        t.numbers_total,
-        t.counts.placed,
-        t.list_finished_at_s.unwrap_or(f64::NAN) / 3600.0,
+        "campaign-10m: {agents} agents in {tasks} tasks, {numbers} numbers: {placed} dialled, every list finished at {:.1} simulated hours, {} events",
+        finished / 3600.0,
         r.events
     );
     println!(

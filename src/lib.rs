@@ -49,6 +49,7 @@ pub mod calendar;
 pub mod dist;
 pub mod enterprise;
 pub mod expect;
+pub mod limits;
 pub mod metrics;
 pub mod pacing;
 pub mod page;

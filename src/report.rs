@@ -316,8 +316,18 @@ pub fn csv(rows: &[Value]) -> String {
             }
             Value::Array(_) => {}
             Value::Null => out.push((prefix.to_string(), String::new())),
-            Value::String(s) => out.push((prefix.to_string(), s.clone())),
+            Value::String(s) => out.push((prefix.to_string(), neutralise(s))),
             other => out.push((prefix.to_string(), other.to_string())),
+        }
+    }
+    // CSV injection (OWASP): a text cell a spreadsheet would read as a formula (it starts
+    // with = + - @, a tab or a carriage return) gets a leading apostrophe. Numbers are
+    // written as numbers and never touched.
+    fn neutralise(s: &str) -> String {
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
         }
     }
     let quote = |s: &str| {

@@ -80,6 +80,20 @@ pub enum SweepError {
         /// The rule broken, with the value.
         rule: String,
     },
+    /// The same parameter is swept by two `--set`.
+    #[error("--set {param} is given twice: give each parameter one axis")]
+    DuplicateAxis {
+        /// The parameter.
+        param: String,
+    },
+    /// The grid has more cells than a sweep may run.
+    #[error("{cells} cells: a sweep runs at most {max} (split it into several sweeps)")]
+    TooManyCells {
+        /// Cells the axes make.
+        cells: u128,
+        /// The limit.
+        max: usize,
+    },
     /// A cell's pacer is not one.
     #[error("cell {cell}: pacer {name}: {source}")]
     Pacer {
@@ -132,7 +146,8 @@ pub fn parse_set(arg: &str) -> Result<Axis, SweepError> {
             })
         };
         let (a, b, step) = (parse(a)?, parse(b)?, parse(step)?);
-        if step.is_nan() || step <= 0.0 || b < a || (b - a) / step > 10_000.0 {
+        let finite = a.is_finite() && b.is_finite() && step.is_finite();
+        if !finite || step <= 0.0 || b < a || (b - a) / step > 10_000.0 {
             return Err(SweepError::BadValues {
                 param,
                 rule: format!(
@@ -150,11 +165,15 @@ pub fn parse_set(arg: &str) -> Result<Axis, SweepError> {
                 let keep_string =
                     param == "pacer" || (v.len() > 1 && v.starts_with('0') && !v.starts_with("0."));
                 match v.parse::<f64>() {
-                    Ok(x) if !keep_string && x.is_finite() => number(x),
-                    _ => Value::String(v),
+                    Ok(x) if !keep_string && x.is_finite() => Ok(number(x)),
+                    Ok(x) if !keep_string => Err(SweepError::BadValues {
+                        param: param.clone(),
+                        rule: format!("{x} is not a finite number"),
+                    }),
+                    _ => Ok(Value::String(v)),
                 }
             })
-            .collect::<Vec<_>>()
+            .collect::<Result<Vec<_>, _>>()?
     };
     if values.is_empty() || values.iter().any(|v| v.as_str() == Some("")) {
         return Err(SweepError::BadValues {
@@ -214,6 +233,24 @@ pub fn prepare(
     path: &Path,
     axes: &[Axis],
 ) -> Result<Vec<Prepared>, SweepError> {
+    let mut seen = std::collections::HashSet::new();
+    for a in axes {
+        if !seen.insert(a.param.as_str()) {
+            return Err(SweepError::DuplicateAxis {
+                param: a.param.clone(),
+            });
+        }
+    }
+    // The grid's size is known before a cell is made or validated.
+    let size = axes
+        .iter()
+        .fold(1u128, |n, a| n.saturating_mul(a.values.len() as u128));
+    if size > crate::limits::MAX_CELLS as u128 {
+        return Err(SweepError::TooManyCells {
+            cells: size,
+            max: crate::limits::MAX_CELLS,
+        });
+    }
     cells(axes)
         .into_iter()
         .map(|cell| {

@@ -41,6 +41,17 @@ pub struct ErlangA {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TheoryError {
+    /// The model is too large to solve within dialsim's bounds (states, or work of the
+    /// 2-second computation): the estimate is skipped.
+    #[error("too large to solve: {what} {size} (at most {max})")]
+    TooLarge {
+        /// What is too large.
+        what: &'static str,
+        /// How large it is.
+        size: u128,
+        /// The bound.
+        max: u128,
+    },
     /// The scenario is not the Erlang-A model (the reason says which assumption fails).
     #[error("not the Erlang-A model: {0}")]
     NotTheModel(&'static str),
@@ -131,8 +142,12 @@ impl ErlangA {
             if k > n && x < peak - 46.0 && x < prev {
                 break;
             }
-            if k > n + 10_000_000 {
-                break;
+            if k >= crate::limits::MAX_THEORY_STATES {
+                return Err(TheoryError::TooLarge {
+                    what: "states",
+                    size: k as u128 + 1,
+                    max: crate::limits::MAX_THEORY_STATES as u128,
+                });
             }
             k += 1;
         }
@@ -164,18 +179,18 @@ impl ErlangA {
             occupancy: busy / n as f64,
             mean_queue,
             mean_wait_s: mean_queue / self.arrival_per_s,
-            p_not_connected_2s: 1.0 - self.p_connected_within(&pi, 2.0),
+            p_not_connected_2s: 1.0 - self.p_connected_within(&pi, 2.0)?,
         })
     }
 
     /// Probability that an arrival is connected within `t` seconds, given `π`.
-    fn p_connected_within(&self, pi: &[f64], t: f64) -> f64 {
+    fn p_connected_within(&self, pi: &[f64], t: f64) -> Result<f64, TheoryError> {
         let n = self.agents as usize;
         let immediate: f64 = pi.iter().take(n).sum();
         // Start: i customers ahead with probability π_{n+i}.
         let mut v: Vec<f64> = pi.iter().skip(n).copied().collect();
         if v.is_empty() || t <= 0.0 {
-            return immediate;
+            return Ok(immediate);
         }
         let q = v.len();
         let nmu = n as f64 * self.service_per_s;
@@ -185,7 +200,17 @@ impl ErlangA {
         // Σ_k Poisson(k; Λt) · P(served after k uniformised steps).
         let (mut served, mut result) = (0.0f64, 0.0f64);
         let mut ln_w = -lt;
-        let steps = (lt + 10.0 * lt.sqrt() + 30.0).ceil() as usize;
+        let steps = (lt + 10.0 * lt.sqrt() + 30.0).ceil();
+        // The work is steps × states: bounded, so a huge rate cannot hang the solver.
+        const MAX_WORK: f64 = 2e8;
+        if steps.is_nan() || steps * q as f64 > MAX_WORK {
+            return Err(TheoryError::TooLarge {
+                what: "uniformisation steps × states",
+                size: (steps * q as f64).min(u128::MAX as f64) as u128,
+                max: MAX_WORK as u128,
+            });
+        }
+        let steps = steps as usize;
         let mut next = vec![0.0; q];
         for k in 0..=steps {
             if k > 0 {
@@ -209,7 +234,7 @@ impl ErlangA {
             }
             result += ln_w.exp() * served;
         }
-        immediate + result
+        Ok(immediate + result)
     }
 }
 

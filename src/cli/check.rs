@@ -31,6 +31,16 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             if reps == 1 { "" } else { "s" }
         );
         for v in evaluate(&report, &sc.file.expect) {
+            // A path the report does not have is a mistake in the scenario, not a failed run.
+            if dialsim::report::lookup(&report, &v.path).is_none() {
+                eprintln!(
+                    "{}: at expect.{}: the report has no such value (see `dialsim run --json`)",
+                    path.display(),
+                    v.path
+                );
+                invalid += 1;
+                continue;
+            }
             outln!("  {v}");
             if !v.pass {
                 failed += 1;

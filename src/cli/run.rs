@@ -34,8 +34,14 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         Ok(p) => p,
         Err(e) => return invalid(format!("--pacer: {e}")),
     };
-    if o.reps == Some(0) {
-        return invalid("--reps: must be at least 1");
+    if let Some(r) = o
+        .reps
+        .filter(|r| !(1..=dialsim::limits::MAX_REPS).contains(r))
+    {
+        return invalid(format!(
+            "--reps {r}: from 1 to {}",
+            dialsim::limits::MAX_REPS
+        ));
     }
     for (path, w) in &sc.warnings {
         eprintln!("warning: {path}: {w}");
@@ -50,6 +56,12 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
     );
     // Where the scenario is the Erlang-A model, the analytic steady state goes beside the run.
     let theory = dialsim::theory::estimate_for(&sc, pacer.as_ref());
+    // The scenario is the model but cannot be solved within bounds: say so, never hang.
+    if let Err(e) = &theory
+        && !matches!(e, dialsim::theory::TheoryError::NotTheModel(_))
+    {
+        eprintln!("note: the Erlang-A estimate is skipped: {e}");
+    }
     if let Ok(t) = &theory {
         report["theory"] = serde_json::json!({
             "model": "Erlang A (M/M/n+M), steady state",

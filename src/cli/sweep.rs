@@ -70,15 +70,52 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     Ok((i, n))
 }
 
-fn read_cells(path: &Path) -> BTreeMap<usize, CellResult> {
+fn read_cells(path: &Path, count: usize) -> BTreeMap<usize, CellResult> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return BTreeMap::new();
     };
     // A line cut short by a kill does not parse and is simply run again.
     text.lines()
         .filter_map(|l| serde_json::from_str::<CellResult>(l).ok())
+        .filter(|c| c.index < count)
         .map(|c| (c.index, c))
         .collect()
+}
+
+/// The cells of a shard's `cells.jsonl` for `merge`: a line that does not parse is an error
+/// naming the file and line, unless it is the last (a shard killed while writing: its cell is
+/// missing and is reported so); a cell index outside the grid of `count` cells is an error.
+fn read_cells_checked(path: &Path, count: usize) -> Result<BTreeMap<usize, CellResult>, String> {
+    let text = match dialsim::limits::read_capped(path, dialsim::limits::MAX_INPUT_BYTES) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = BTreeMap::new();
+    for (i, line) in lines.iter().enumerate() {
+        let cell = match serde_json::from_str::<CellResult>(line) {
+            Ok(c) => c,
+            Err(_) if i + 1 == lines.len() => continue,
+            Err(e) => {
+                return Err(format!(
+                    "{}:{}: not a cell result: {e}",
+                    path.display(),
+                    i + 1
+                ));
+            }
+        };
+        if cell.index >= count {
+            return Err(format!(
+                "{}:{}: cell {} is outside the grid of {count} cells",
+                path.display(),
+                i + 1,
+                cell.index
+            ));
+        }
+        out.insert(cell.index, cell);
+    }
+    Ok(out)
 }
 
 fn invalid(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
@@ -88,7 +125,7 @@ fn invalid(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
 
 /// Run a sweep.
 pub fn run(o: Options) -> anyhow::Result<ExitCode> {
-    let text = match std::fs::read_to_string(&o.scenario) {
+    let text = match dialsim::limits::read_capped(&o.scenario, dialsim::limits::MAX_INPUT_BYTES) {
         Ok(t) => t,
         Err(e) => return invalid(format!("{}: cannot read: {e}", o.scenario.display())),
     };
@@ -113,14 +150,23 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return invalid(e),
     };
+    let reps = o.reps.or(file.reps).unwrap_or(1);
+    if !(1..=dialsim::limits::MAX_REPS).contains(&reps) {
+        return invalid(format!(
+            "--reps {reps}: from 1 to {}",
+            dialsim::limits::MAX_REPS
+        ));
+    }
+    if let Some(t) = o.threads.filter(|&t| t > dialsim::limits::MAX_THREADS) {
+        return invalid(format!(
+            "--threads {t}: at most {}",
+            dialsim::limits::MAX_THREADS
+        ));
+    }
     let prepared = match sweep::prepare(&file, &text, &o.scenario, &axes) {
         Ok(p) => p,
         Err(e) => return invalid(e),
     };
-    let reps = o.reps.or(file.reps).unwrap_or(1);
-    if reps == 0 {
-        return invalid("--reps: must be at least 1");
-    }
     let seed = o.seed.unwrap_or(file.seed);
     let meta = Meta {
         scenario: file.name.clone(),
@@ -136,8 +182,14 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         let meta_path = dir.join("sweep-meta.json");
         match std::fs::read_to_string(&meta_path) {
             Ok(existing) => match serde_json::from_str::<Meta>(&existing) {
-                Ok(m) if m == meta => done = read_cells(&dir.join("cells.jsonl")),
-                _ => {
+                Ok(m) if m == meta => done = read_cells(&dir.join("cells.jsonl"), meta.cells),
+                Err(e) => {
+                    return invalid(format!(
+                        "{}: corrupt (not the sweep description dialsim writes): {e}; remove it or use another --out directory",
+                        meta_path.display()
+                    ));
+                }
+                Ok(_) => {
                     return invalid(format!(
                         "{}: holds a different sweep (scenario, grid, reps or seed differ); use another --out directory",
                         dir.display()
@@ -334,18 +386,32 @@ pub fn merge(
     max_abandon_pct: f64,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
+    if !(max_abandon_pct.is_finite() && (0.0..=100.0).contains(&max_abandon_pct)) {
+        return invalid(format!(
+            "--max-abandon {max_abandon_pct}: a percentage from 0 to 100"
+        ));
+    }
     let mut meta: Option<Meta> = None;
     let mut cells = BTreeMap::new();
     for d in dirs {
-        let m: Meta = match std::fs::read_to_string(d.join("sweep-meta.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
+        let meta_path = d.join("sweep-meta.json");
+        let text = match dialsim::limits::read_capped(&meta_path, dialsim::limits::MAX_INPUT_BYTES)
         {
-            Some(m) => m,
-            None => {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return invalid(format!(
                     "{}: no sweep-meta.json: not a sweep output directory",
                     d.display()
+                ));
+            }
+            Err(e) => return invalid(format!("{}: cannot read: {e}", meta_path.display())),
+        };
+        let m: Meta = match serde_json::from_str(&text) {
+            Ok(m) => m,
+            Err(e) => {
+                return invalid(format!(
+                    "{}: corrupt (not the sweep description dialsim writes): {e}",
+                    meta_path.display()
                 ));
             }
         };
@@ -356,8 +422,12 @@ pub fn merge(
                 dirs[0].display()
             ));
         }
+        let count = m.cells;
         meta = Some(m);
-        cells.extend(read_cells(&d.join("cells.jsonl")));
+        match read_cells_checked(&d.join("cells.jsonl"), count) {
+            Ok(c) => cells.extend(c),
+            Err(e) => return invalid(e),
+        }
     }
     let Some(meta) = meta else {
         return invalid("merge: give at least one directory");

@@ -17,6 +17,21 @@ enum Input {
 fn classify(text: &str) -> Result<Input, String> {
     let trimmed = text.trim_start();
     if !trimmed.starts_with('{') {
+        // JSON that is not an object (an array, a number, a string) is no request; anything
+        // else is read as the query-string form.
+        if let Ok(v) = serde_json::from_str::<Value>(text) {
+            let kind = match v {
+                Value::Array(_) => "an array",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                Value::Bool(_) => "a boolean",
+                Value::Null => "null",
+                Value::Object(_) => "an object",
+            };
+            return Err(format!(
+                "not a JSON object (it is {kind}): a request is a JSON object of API parameters, or the query-string form"
+            ));
+        }
         return parse_query_string(text)
             .map(Input::Request)
             .map_err(|p| p.to_string());
@@ -33,8 +48,15 @@ fn classify(text: &str) -> Result<Input, String> {
 
 /// Validate a request or a scenario; print problems then warnings.
 pub fn run(path: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
+    let text = match dialsim::limits::read_capped(path, dialsim::limits::MAX_INPUT_BYTES) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}: cannot read: {e}", path.display());
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    };
+    // A byte-order mark is not part of the request.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     let input = match classify(&text) {
         Ok(i) => i,
         Err(e) => {

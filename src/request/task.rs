@@ -395,7 +395,14 @@ impl CreateTask {
             put("TimeStrategy", s(join(&self.time_strategy)));
         }
         put("AutoDelete", bit(self.auto_delete));
-        put("CallGroupType", s(self.call_group_type.code()));
+        // A Type 2 task with no agents had no CallGroupType (given explicitly, it would need
+        // Cnos or AgentGroup).
+        let agentless = self.task_type == TaskType::Automatic
+            && self.cnos.is_empty()
+            && self.agent_group.is_none();
+        if !agentless {
+            put("CallGroupType", s(self.call_group_type.code()));
+        }
         if !self.cnos.is_empty() {
             put("Cnos", s(join(&self.cnos)));
         }

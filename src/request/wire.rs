@@ -40,6 +40,17 @@ pub(super) fn bad_encoding(param: &str, value: &str) -> Problem {
 /// Decode application/x-www-form-urlencoded text: `+` is a space, `%XX` a byte; `None` when the
 /// bytes are not UTF-8.
 pub fn form_decode(text: &str) -> Option<String> {
+    // Every `%` must start an escape of two hex digits (`%ZZ`, a trailing `%4` are malformed:
+    // the percent-encoding crate would pass them through as text).
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+        {
+            return None;
+        }
+    }
     let spaced = text.replace('+', " ");
     percent_decode_str(&spaced)
         .decode_utf8()

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::calendar::Window;
+use crate::limits;
 use std::collections::HashSet;
 
 /// The problems found so far, each with the file it is in.
@@ -98,11 +99,32 @@ impl ScenarioFile {
         if self.reps == Some(0) {
             p.bad("reps".into(), "must be at least 1".into());
         }
+        if let Some(r) = self.reps.filter(|&r| r > limits::MAX_REPS) {
+            p.bad(
+                "reps".into(),
+                format!("{r}: at most {} replications", limits::MAX_REPS),
+            );
+        }
         start
     }
 
     /// The agents, listed or counted; none twice.
     fn check_agents(&self, p: &mut Problems) -> Vec<Agent> {
+        // The limit is checked before anything is allocated.
+        let n = match &self.enterprise.agents {
+            AgentsSpec::List(list) => list.len() as u64,
+            AgentsSpec::Count { count, .. } => u64::from(*count),
+        };
+        if n > limits::MAX_AGENTS {
+            p.bad(
+                "enterprise.agents".into(),
+                format!(
+                    "{n} agents: at most {} in an enterprise",
+                    limits::MAX_AGENTS
+                ),
+            );
+            return Vec::new();
+        }
         let agents: Vec<Agent> = match &self.enterprise.agents {
             AgentsSpec::List(list) => list.clone(),
             AgentsSpec::Count { count, first_cno } => (0..u64::from(*count))
@@ -232,7 +254,32 @@ impl ScenarioFile {
 
     /// Operator actions: when, which task, numeric parameters.
     fn check_actions(&self, p: &mut Problems) {
+        if self.actions.len() > limits::MAX_ACTIONS {
+            p.bad(
+                "actions".into(),
+                format!(
+                    "{} actions: at most {}",
+                    self.actions.len(),
+                    limits::MAX_ACTIONS
+                ),
+            );
+            return;
+        }
         for (i, a) in self.actions.iter().enumerate() {
+            // An import is one batch: the platform's batch limit applies before anything is
+            // allocated for it.
+            if a.action == ActionKind::ImportTaskTel
+                && let Some(count) = a.params.get("count").and_then(Value::as_u64)
+                && count > crate::platform::MAX_BATCH as u64
+            {
+                p.bad(
+                    format!("actions[{i}].params.count"),
+                    format!(
+                        "{count}: at most {} numbers in one ImportTaskTel batch",
+                        crate::platform::MAX_BATCH
+                    ),
+                );
+            }
             match (a.at_s, &a.at) {
                 (Some(x), None) if x.is_finite() && x >= 0.0 => {}
                 (None, Some(t)) => {
@@ -374,6 +421,20 @@ impl ScenarioFile {
             if b.min.is_none() && b.max.is_none() {
                 p.bad(format!("expect.{k}"), "needs min or max".into());
             }
+            if [b.min, b.max].iter().flatten().any(|x| !x.is_finite()) {
+                p.bad(
+                    format!("expect.{k}"),
+                    "min and max must be finite numbers".into(),
+                );
+            }
+            if let (Some(lo), Some(hi)) = (b.min, b.max)
+                && lo > hi
+            {
+                p.bad(
+                    format!("expect.{k}"),
+                    format!("min {lo} is above max {hi}: no value can hold"),
+                );
+            }
         }
         if self.tasks.is_empty() {
             p.bad("tasks".into(), "a scenario needs at least one task".into());
@@ -439,6 +500,17 @@ impl ScenarioFile {
         let talk_mean = c.talk_s.as_ref().unwrap_or(&beh.talk_s).mean();
         let mut tasks = Vec::new();
         let mut warnings = Vec::new();
+        if self.tasks.len() > crate::platform::MAX_TASKS {
+            p.bad(
+                "tasks".into(),
+                format!(
+                    "{} tasks: at most {} in an enterprise (the platform's limit)",
+                    self.tasks.len(),
+                    crate::platform::MAX_TASKS
+                ),
+            );
+            return (tasks, warnings);
+        }
         for (ti, spec) in self.tasks.iter().enumerate() {
             let v = validate_with(&spec.request, Some(enterprise), Some(talk_mean));
             for w in v.warnings {
@@ -464,6 +536,17 @@ impl ScenarioFile {
             }
             let numbers = match &spec.numbers {
                 NumbersSpec::Count { count, backup_tels } => {
+                    if *count > crate::platform::MAX_TASK_NUMBERS as u64 {
+                        p.list.push(ScenarioProblem {
+                            location: name.clone(),
+                            json_path: format!("tasks[{ti}].numbers.count"),
+                            message: format!(
+                                "{count}: at most {} numbers in a task (the platform's limit)",
+                                crate::platform::MAX_TASK_NUMBERS
+                            ),
+                            request_problem: None,
+                        });
+                    }
                     if *backup_tels > 8 {
                         p.list.push(ScenarioProblem {
                             location: name.clone(),
@@ -528,6 +611,16 @@ impl ScenarioFile {
                     },
                 });
             }
+        }
+        let total: u64 = tasks.iter().map(|t| t.numbers).sum();
+        if total > crate::platform::MAX_NUMBERS {
+            p.bad(
+                "tasks".into(),
+                format!(
+                    "{total} numbers over all tasks: at most {} in an enterprise (the platform's limit)",
+                    crate::platform::MAX_NUMBERS
+                ),
+            );
         }
         (tasks, warnings)
     }

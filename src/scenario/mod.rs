@@ -501,12 +501,17 @@ impl std::fmt::Display for ScenarioProblem {
 
 /// Read and check a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    let file = parse(&text, &path.display().to_string())?;
-    file.check(&text, path)
+    let text =
+        crate::limits::read_capped(path, crate::limits::MAX_INPUT_BYTES).map_err(|source| {
+            ScenarioError::Io {
+                path: path.display().to_string(),
+                source,
+            }
+        })?;
+    // A byte-order mark is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let file = parse(text, &path.display().to_string())?;
+    file.check(text, path)
 }
 
 /// Parse scenario text (syntax and shape only).
@@ -538,12 +543,31 @@ pub(crate) fn locate(text: &str, task: usize, key: &str) -> Option<(usize, usize
 }
 
 /// Count the numbers in a list file: non-empty lines whose first column is 3 to 19 digits
-/// (a header line is allowed); any other line is an error naming it.
+/// (a header line is allowed); any other line is an error naming it. Read as a stream, at most
+/// [`crate::limits::MAX_NUMBER_FILE_BYTES`], and refused past the platform's numbers per task.
 pub(crate) fn count_numbers(path: &Path) -> Result<u64, String> {
-    let text = std::fs::read_to_string(path)
+    use std::io::{BufRead, Read};
+    let cap = crate::limits::MAX_NUMBER_FILE_BYTES;
+    let file = std::fs::File::open(path)
         .map_err(|e| format!("cannot read number list {}: {e}", path.display()))?;
-    let mut n = 0;
-    for (i, line) in text.lines().enumerate() {
+    let mut reader = std::io::BufReader::new(file.take(cap + 1));
+    let (mut n, mut read, mut line) = (0u64, 0u64, String::new());
+    for i in 0.. {
+        line.clear();
+        let got = reader
+            .read_line(&mut line)
+            .map_err(|e| format!("{}:{}: cannot read: {e}", path.display(), i + 1))?;
+        if got == 0 {
+            break;
+        }
+        read += got as u64;
+        if read > cap {
+            return Err(format!(
+                "{}: larger than {} MiB, the most dialsim reads",
+                path.display(),
+                cap >> 20
+            ));
+        }
         let first = line.split([',', ';', '\t']).next().unwrap_or("").trim();
         if first.is_empty() || (i == 0 && !first.bytes().all(|b| b.is_ascii_digit())) {
             continue;
@@ -556,6 +580,13 @@ pub(crate) fn count_numbers(path: &Path) -> Result<u64, String> {
             ));
         }
         n += 1;
+        if n > crate::platform::MAX_TASK_NUMBERS as u64 {
+            return Err(format!(
+                "{}: more than {} numbers, the platform's most per task",
+                path.display(),
+                crate::platform::MAX_TASK_NUMBERS
+            ));
+        }
     }
     Ok(n)
 }

@@ -60,7 +60,7 @@ fn scenario_for(c: &Case) -> Scenario {
         "tasks": [{
             "request": {"EnterpriseId": 36, "Name": c.name, "Type": 1, "CallGroupType": 2,
                         "AgentGroup": "1", "MinAvailableAgentCount": 1, "IvrId": 42},
-            "numbers": {"count": 10_000_000},
+            "numbers": {"count": 1_000_000},
             "pacer": {"poisson": {"calls_per_s": c.calls_per_s}}
         }]
     });

@@ -84,6 +84,21 @@ impl<'a> Reader<'a> {
                 self.problem(P::OutOfRange, name, text, rule);
                 None
             }
+            // A whole number too large for any range (10^20, 2^64) is out of range, not of
+            // the wrong type.
+            None if text
+                .trim()
+                .parse::<f64>()
+                .is_ok_and(|x| x.is_finite() && x.fract() == 0.0) =>
+            {
+                let rule = if hi == i64::MAX {
+                    format!("must be at least {lo}")
+                } else {
+                    format!("must be an integer from {lo} to {hi}")
+                };
+                self.problem(P::OutOfRange, name, text, rule);
+                None
+            }
             None => {
                 self.problem(P::InvalidType, name, text, "must be an integer");
                 None
@@ -141,6 +156,7 @@ impl<'a> Reader<'a> {
         };
         let items: Vec<String> = text.split(',').map(|s| s.trim().to_string()).collect();
         let mut ok = true;
+        let mut seen = std::collections::HashSet::new();
         for (i, item) in items.iter().enumerate() {
             if item.is_empty() || !item_ok(item) {
                 let rule = format!("item {} of the comma-separated list {item_rule}", i + 1);
@@ -148,7 +164,7 @@ impl<'a> Reader<'a> {
                 ok = false;
                 break;
             }
-            if items[..i].contains(item) {
+            if !seen.insert(item.as_str()) {
                 let rule = format!("lists {item} more than once");
                 self.problem(P::Conflict, name, text.clone(), rule);
                 ok = false;

@@ -28,6 +28,16 @@ impl Reader<'_> {
                 );
                 Quotiety::DEFAULT
             }
+            // A number, just not one the range allows (negative, huge, with an exponent).
+            Hundredths::NotANumber if text.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
+                self.problem(
+                    P::OutOfRange,
+                    "Quotiety",
+                    text,
+                    "must be greater than 0 and at most 20",
+                );
+                Quotiety::DEFAULT
+            }
             Hundredths::NotANumber => {
                 self.problem(P::InvalidType, "Quotiety", text, "must be a decimal number");
                 Quotiety::DEFAULT
@@ -224,7 +234,10 @@ impl Reader<'_> {
             "must be an agent number (letters and digits)",
         );
         let agent_group = self.string("AgentGroup");
-        if task_type != Some(TaskType::Automatic) {
+        // The page makes Cnos (or AgentGroup) required by CallGroupType with no exception for
+        // Type 2: an explicit CallGroupType needs its agents; an automatic task that gives none
+        // needs no agents.
+        if task_type != Some(TaskType::Automatic) || self.present("CallGroupType") {
             match call_group_type {
                 CallGroupType::AgentList if !self.present("Cnos") => self.problem(
                     P::ConditionallyRequired,
