@@ -52,29 +52,46 @@ fn top(ys: impl Iterator<Item = f64>, at_least: f64) -> f64 {
     if m <= 0.0 { 1.0 } else { m * 1.08 }
 }
 
-/// Lines over a common x axis, with an optional horizontal target line.
+/// What a line chart shows around its lines.
+struct Frame<'a> {
+    title: &'a str,
+    x_desc: &'a str,
+    y_desc: &'a str,
+    /// The x axis runs at least to here (the end of the run).
+    x_end: f64,
+    /// The y axis counts things: whole-number labels only.
+    counts: bool,
+}
+
+/// Lines over a common x axis, with an optional horizontal target line. The y axis leaves
+/// room above the highest line for the legend, so the legend never covers a line.
 fn line_chart(
-    title: &str,
-    x_desc: &str,
-    y_desc: &str,
+    frame: &Frame,
     xs: &[f64],
     lines: &[Line],
     target: Option<(f64, &str)>,
 ) -> Result<String, PageError> {
+    let Frame {
+        title,
+        x_desc,
+        y_desc,
+        x_end,
+        counts,
+    } = *frame;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let x1 = xs
-            .last()
-            .copied()
-            .unwrap_or(1.0)
-            .max(xs.first().copied().unwrap_or(0.0) + 1e-9);
         let x0 = xs.first().copied().unwrap_or(0.0);
+        let x1 = xs.last().copied().unwrap_or(1.0).max(x_end).max(x0 + 1e-9);
+        // Each legend entry takes about 8 % of the plot's height, at its top.
+        let entries = lines.len() + usize::from(target.is_some());
+        let room = 1.0 + 0.08 * entries as f64;
         let y1 = top(
             lines.iter().flat_map(|l| l.ys.iter().copied()),
             target.map(|t| t.0).unwrap_or(0.0),
-        );
+        ) * room;
+        let y1 = if counts { y1.ceil().max(1.0) } else { y1 };
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 18))
             .margin(12)
@@ -82,10 +99,21 @@ fn line_chart(
             .y_label_area_size(60)
             .build_cartesian_2d(x0..x1, 0f64..y1)
             .map_err(err)?;
+        // Counts are labelled with whole numbers only (no "2.5 calls").
+        let label_y = |y: &f64| {
+            if !counts {
+                format!("{y}")
+            } else if (y - y.round()).abs() < 1e-9 {
+                format!("{y:.0}")
+            } else {
+                String::new()
+            }
+        };
         chart
             .configure_mesh()
             .x_desc(x_desc)
             .y_desc(y_desc)
+            .y_label_formatter(&label_y)
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(err)?;
@@ -220,6 +248,8 @@ pub fn run_page(report: &Value) -> Result<String, PageError> {
     let ts: Vec<Value> = report["timeseries"].as_array().cloned().unwrap_or_default();
     let hours: Vec<f64> = ts.iter().map(|b| num(b, "start_s") / 3600.0).collect();
     let col = |k: &str, scale: f64| -> Vec<f64> { ts.iter().map(|b| num(b, k) * scale).collect() };
+    // The x axes run to the end of the run (buckets are plotted at their start).
+    let end_h = num(report, "duration_s") / 3600.0;
     let target_pct = report["tasks"]
         .as_array()
         .and_then(|t| t.first())
@@ -270,17 +300,24 @@ pub fn run_page(report: &Value) -> Result<String, PageError> {
             color: BLUE_,
         },
     ];
+    let frame = |title, y_desc, counts| Frame {
+        title,
+        x_desc: "hours since start",
+        y_desc,
+        x_end: end_h,
+        counts,
+    };
     let svg = line_chart(
-        "Abandon rate (2-second rule) against the Quotiety target",
-        "hours since start",
-        "abandon rate %",
+        &frame(
+            "Abandon rate (2-second rule) against the Quotiety target",
+            "abandon rate %",
+            false,
+        ),
         &hours,
         &rates[..1],
         Some((target_pct, "Quotiety target %")),
     )? + &line_chart(
-        "Agent utilisation",
-        "hours since start",
-        "utilisation %",
+        &frame("Agent utilisation", "utilisation %", false),
         &hours,
         &rates[1..],
         None,
@@ -293,7 +330,7 @@ pub fn run_page(report: &Value) -> Result<String, PageError> {
         "Per bucket: answered calls not connected within 2 s over answered calls, and agent busy time over available time; the dashed line is the task's Quotiety.",
     );
 
-    let calls = vec![
+    let calls = [
         Line {
             name: "placed".into(),
             ys: col("placed", 1.0),
@@ -310,19 +347,24 @@ pub fn run_page(report: &Value) -> Result<String, PageError> {
             color: RED_,
         },
     ];
+    // Abandoned calls are a few per bucket beside hundreds placed: on an axis of their own,
+    // so the series is visible.
     let svg = line_chart(
-        "Calls per bucket",
-        "hours since start",
-        "calls",
+        &frame("Calls per bucket", "calls", true),
         &hours,
-        &calls,
+        &calls[..2],
+        None,
+    )? + &line_chart(
+        &frame("Abandoned calls per bucket (2-second rule)", "calls", true),
+        &hours,
+        &calls[2..],
         None,
     )?;
     body += &figure(
         "calls",
         &svg,
         &json!({"x_hours": hours, "placed": calls[0].ys, "answered": calls[1].ys, "abandoned": calls[2].ys}),
-        "Calls placed, answered and abandoned (2-second rule) in each bucket.",
+        "Calls placed and answered in each bucket, and below, on its own scale, the calls abandoned (2-second rule).",
     );
 
     let pacer = vec![
@@ -338,9 +380,7 @@ pub fn run_page(report: &Value) -> Result<String, PageError> {
         },
     ];
     let svg = line_chart(
-        "The pacer: dial rate and calls in flight",
-        "hours since start",
-        "calls",
+        &frame("The pacer: dial rate and calls in flight", "calls", false),
         &hours,
         &pacer,
         None,
@@ -380,9 +420,7 @@ pub fn run_page(report: &Value) -> Result<String, PageError> {
         },
     ];
     let svg = line_chart(
-        "Agent states",
-        "hours since start",
-        "agents (mean)",
+        &frame("Agent states", "agents (mean)", false),
         &hours,
         &states,
         None,

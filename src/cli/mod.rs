@@ -61,8 +61,10 @@ enum Command {
         /// Replications, each with a seed derived from the master seed; rates gain 95 % intervals.
         #[arg(long)]
         reps: Option<u32>,
-        /// Override every task's pacer: platform, progressive, or JSON such as
-        /// '{"ratio":{"per_idle_agent":2}}' or '{"poisson":{"calls_per_s":0.5}}'.
+        /// Override every task's pacer: platform, progressive, adaptive, adaptive-hard-limit,
+        /// adaptive-tapered, adaptive-average, clairvoyant, or JSON such as
+        /// '{"ratio":{"per_idle_agent":2,"tick_s":1}}', '{"poisson":{"calls_per_s":0.5}}' or
+        /// '{"adaptive":{"variant":"tapered","max_level":3}}'.
         #[arg(long)]
         pacer: Option<String>,
         /// Print the report as JSON.
@@ -107,7 +109,8 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
-    /// Join the --out directories of a sharded sweep.
+    /// Join the --out directories of a sharded sweep. Exit 0; 2 when a cell is in none of
+    /// the directories, the directories hold different sweeps, or an input is invalid.
     Merge {
         /// Shard output directories.
         #[arg(required = true)]

@@ -213,6 +213,11 @@ fn the_page_renders_in_headless_chromium() {
                 .is_ok_and(|o| o.status.success())
         });
     let Some(chromium) = chromium else {
+        // Under CI a missing Chromium is a failure, not a pass: .ci/run installs it.
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true and no Chromium: the page cannot be rendered"
+        );
         eprintln!(
             "SKIPPED the_page_renders_in_headless_chromium: no Chromium on this machine (.ci/run installs the Debian package chromium)"
         );
