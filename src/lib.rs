@@ -66,7 +66,7 @@ pub mod world;
 /// The seed of replication `r`: replication 0 uses `seed` itself, replication `r` the seed
 /// `mix(seed ^ mix(r ^ tag))`, so every cell of a sweep sees the same customers in the same
 /// replication.
-fn replication_seed(seed: u64, r: u32) -> u64 {
+pub fn replication_seed_for(seed: u64, r: u32) -> u64 {
     if r == 0 {
         seed
     } else {
@@ -83,7 +83,7 @@ pub fn run_replication(
     r: u32,
     pacer: Option<&scenario::PacerSpec>,
 ) -> serde_json::Value {
-    let s = replication_seed(seed, r);
+    let s = replication_seed_for(seed, r);
     report::run_json(sc, &world::engine::run(sc, s, pacer))
 }
 
@@ -114,7 +114,7 @@ pub fn simulate_with_calls(
         .map(|r| {
             let mut run = world::engine::run_with(
                 sc,
-                replication_seed(seed, r),
+                replication_seed_for(seed, r),
                 pacer,
                 record_calls && r == 0,
             );

@@ -79,8 +79,13 @@ pub struct Steady {
     pub occupancy: f64,
     /// Mean number waiting.
     pub mean_queue: f64,
-    /// Mean wait of all arrivals, seconds (served or not).
+    /// Mean wait of all arrivals, seconds (served or not: an abandoning customer's wait is
+    /// the time to hanging up).
     pub mean_wait_s: f64,
+    /// Probability that an arrival is served (connected to an agent) at all.
+    pub p_served: f64,
+    /// Mean wait of the served customers, seconds (the report's `wait_s.mean`).
+    pub mean_wait_served_s: f64,
     /// Probability that an arrival is not connected within 2 s (the 2-second rule).
     pub p_not_connected_2s: f64,
 }
@@ -173,13 +178,57 @@ impl ErlangA {
             .enumerate()
             .map(|(k, p)| k.min(n) as f64 * p)
             .sum();
+        let (p_served, wait_served) = self.served(&pi);
         Ok(Steady {
             p_wait,
             p_abandon: self.abandon_per_s * mean_queue / self.arrival_per_s,
             occupancy: busy / n as f64,
             mean_queue,
             mean_wait_s: mean_queue / self.arrival_per_s,
+            p_served,
+            mean_wait_served_s: if p_served > 0.0 {
+                wait_served / p_served
+            } else {
+                0.0
+            },
             p_not_connected_2s: 1.0 - self.p_connected_within(&pi, 2.0)?,
+        })
+    }
+
+    /// P(served) and E[W · 1{served}] of an arrival, given `π`. A customer who finds `i`
+    /// waiting ahead moves up at rate nμ + iθ (a service, or someone ahead hanging up) and
+    /// hangs up at rate θ: with `r_i = nμ + iθ + θ` and `p_i = (nμ + iθ) / r_i`, the
+    /// probability of service from position i is `s_i = p_i s_{i−1}` and the served part of
+    /// the wait `m_i = p_i (s_{i−1} / r_i + m_{i−1})`, from `s_{−1} = 1`, `m_{−1} = 0`.
+    fn served(&self, pi: &[f64]) -> (f64, f64) {
+        let n = self.agents as usize;
+        let nmu = n as f64 * self.service_per_s;
+        let theta = self.abandon_per_s;
+        let (mut s_prev, mut m_prev) = (1.0f64, 0.0f64);
+        let mut p_served: f64 = pi.iter().take(n).sum();
+        let mut wait_served = 0.0f64;
+        for (i, &p) in pi.iter().skip(n).enumerate() {
+            let up = nmu + i as f64 * theta;
+            let r = up + theta;
+            let s = up / r * s_prev;
+            let m = up / r * (s_prev / r + m_prev);
+            p_served += p * s;
+            wait_served += p * m;
+            (s_prev, m_prev) = (s, m);
+        }
+        (p_served, wait_served)
+    }
+
+    /// P(W > t | served): the probability that a served customer waited longer than `t`
+    /// seconds for the agent.
+    pub fn p_wait_over_given_served(&self, t: f64) -> Result<f64, TheoryError> {
+        let pi = self.stationary()?;
+        let (p_served, _) = self.served(&pi);
+        let within = self.p_connected_within(&pi, t)?;
+        Ok(if p_served > 0.0 {
+            ((p_served - within) / p_served).max(0.0)
+        } else {
+            0.0
         })
     }
 
@@ -244,6 +293,11 @@ impl ErlangA {
 /// that does not change by hour. Otherwise [`TheoryError::NotTheModel`] with the reason.
 /// `pacer` overrides the task's pacer, as `dialsim run --pacer` does.
 pub fn estimate_for(sc: &Scenario, pacer: Option<&PacerSpec>) -> Result<Steady, TheoryError> {
+    erlang_a_model(sc, pacer)?.solve()
+}
+
+/// The Erlang-A model a scenario is, when it is one (see [`estimate_for`]).
+pub fn erlang_a_model(sc: &Scenario, pacer: Option<&PacerSpec>) -> Result<ErlangA, TheoryError> {
     use TheoryError::NotTheModel as Not;
     let [task] = sc.tasks.as_slice() else {
         return Err(Not("more than one task"));
@@ -302,13 +356,12 @@ pub fn estimate_for(sc: &Scenario, pacer: Option<&PacerSpec>) -> Result<Steady, 
     };
     let reach = 1.0 - c.busy_probability - c.invalid_probability - c.unreachable_probability;
     let p = reach * c.answer_probability * in_time;
-    let model = ErlangA {
+    Ok(ErlangA {
         arrival_per_s: calls_per_s * p,
         service_per_s: 1.0 / talk,
         abandon_per_s: 1.0 / patience,
         agents: task.agents.len() as u32,
-    };
-    model.solve()
+    })
 }
 
 #[cfg(test)]
@@ -332,6 +385,43 @@ mod tests {
             s.p_not_connected_2s
         );
         assert!((s.mean_wait_s - s.p_wait / gap).abs() < 1e-6);
+        // Nobody hangs up: everyone is served, and the served wait is the wait.
+        assert!((s.p_served - 1.0).abs() < 1e-9, "{}", s.p_served);
+        assert!((s.mean_wait_served_s - s.mean_wait_s).abs() < 1e-6);
+        // P(W > 30 s | served) = C·exp(−(nμ − λ)·30).
+        let over = m.p_wait_over_given_served(30.0).expect("solves");
+        assert!(
+            (over - s.p_wait * (-gap * 30.0).exp()).abs() < 1e-9,
+            "{over}"
+        );
+    }
+
+    #[test]
+    fn every_erlang_a_arrival_is_served_or_hangs_up() {
+        // Two independent routes: P(served) from the tagged customer's position chain, and
+        // P(abandon) = θ·E[Q]/λ from the stationary queue. They must add up to 1.
+        for (n, load, theta) in [
+            (1u32, 0.8, 1.0 / 30.0),
+            (10, 13.0, 1.0 / 20.0),
+            (100, 90.0, 0.1),
+        ] {
+            let m = ErlangA {
+                arrival_per_s: load / 120.0,
+                service_per_s: 1.0 / 120.0,
+                abandon_per_s: theta,
+                agents: n,
+            };
+            let s = m.solve().expect("solves");
+            assert!(
+                (s.p_served + s.p_abandon - 1.0).abs() < 1e-9,
+                "n = {n}: served {} + abandoned {}",
+                s.p_served,
+                s.p_abandon
+            );
+            // A served customer's mean wait is positive and, at these loads, under the mean
+            // patience.
+            assert!(s.mean_wait_served_s > 0.0 && s.mean_wait_served_s < 1.0 / theta);
+        }
     }
 
     #[test]

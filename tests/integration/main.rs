@@ -11,6 +11,7 @@ mod golden;
 mod hostile;
 mod pacer_comparison;
 mod platform_store;
+mod queue_order;
 mod reference_model;
 mod report_page;
 mod request_props;

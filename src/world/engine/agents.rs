@@ -205,13 +205,15 @@ impl Engine<'_> {
             let call = loop {
                 match t.queue.pop_front() {
                     None => return,
-                    Some(c)
-                        if self.calls[c as usize].state == CallState::Waiting
-                            && u32::from(self.calls[c as usize].task) == ti as u32 =>
+                    // The entry's call is still this one (not a later call in the same slot)
+                    // and still waiting: first in, first out.
+                    Some(QueueEntry { call, epoch })
+                        if self.calls[call as usize].epoch == epoch
+                            && self.calls[call as usize].state == CallState::Waiting =>
                     {
-                        break c;
+                        break call;
                     }
-                    Some(_) => continue, // left the queue (hung up or dropped)
+                    Some(_) => continue, // left the queue (hung up, dropped, or its slot reused)
                 }
             };
             let t = &mut self.tasks[ti];

@@ -237,7 +237,7 @@ impl Engine<'_> {
         c.search_at = self.now;
         let (epoch, patience, ti) = (c.epoch, c.patience_ms, usize::from(c.task));
         let t = &mut self.tasks[ti];
-        t.queue.push_back(call);
+        t.queue.push_back(QueueEntry { call, epoch });
         t.waiting += 1;
         self.queue_change(1);
         self.dispatch(ti);
@@ -385,7 +385,9 @@ impl Engine<'_> {
             cc.overflowed = true;
             self.tasks[ti].counts.ivr_overflow += 1;
         }
-        self.tasks[ti].queue.push_front(call);
+        // Back to the head of the queue: the customer keeps the place they had.
+        let epoch = self.calls[call as usize].epoch;
+        self.tasks[ti].queue.push_front(QueueEntry { call, epoch });
         self.dispatch(ti);
     }
 

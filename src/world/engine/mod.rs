@@ -135,7 +135,8 @@ struct TaskRun {
     /// Planned customers with no agent to meet (an agent went on break): the next plans are
     /// skipped to even it out.
     surplus: u32,
-    queue: VecDeque<u32>,
+    /// Answered customers waiting for an agent, in the order they began to wait.
+    queue: VecDeque<QueueEntry>,
 
     // Ledgers.
     counts: CallCounts,
@@ -153,6 +154,14 @@ struct TaskRun {
     clid_stat: Vec<u16>,
     /// Agent time spent in this task (an agent shared by tasks counts where it was).
     agent_times: StateTimes,
+}
+
+/// A place in the task's queue: the call slot and the call's generation, so that a later call
+/// in the same slot never inherits the place of a customer who left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct QueueEntry {
+    call: u32,
+    epoch: u32,
 }
 
 /// Calls placed and answered under one caller id.

@@ -1,0 +1,83 @@
+//! The queue is first-in-first-out, read from the call records: no customer is bridged ahead
+//! of one who answered earlier and was still waiting.
+
+use super::support::from_json;
+use dialsim::world::engine::run_with;
+use serde_json::json;
+
+#[test]
+fn no_customer_is_bridged_ahead_of_an_earlier_one_still_waiting() {
+    // Overloaded Erlang-A (10 agents, 13 Erlang offered, patience 20 s, an IVR to keep the
+    // overflow waiting): customers hang up all the time, so call slots are reused while
+    // others wait. Agents answer their leg at once and always, so an agent is taken exactly
+    // when the customer is bridged, and bridging order is the queue's order.
+    let cnos: Vec<String> = (0..10).map(|i| (6000 + i).to_string()).collect();
+    let sc = from_json(
+        &json!({
+            "name": "fifo",
+            "seed": 5,
+            "start": "2026-01-05T08:00:00",
+            "duration_s": 4 * 3600,
+            "enterprise": {
+                "id": 36,
+                "agents": {"count": 10, "first_cno": 6000},
+                "agent_groups": [{"id": "1", "cnos": cnos}],
+                "agent_behaviour": {"talk_s": {"exponential": {"mean": 120}}, "wrapup_s": 0,
+                                    "answer_delay_s": 0},
+                "ivrs": [{"id": 42, "name": "hold", "duration_s": 60}]
+            },
+            "customers": {"answer_probability": 1.0, "time_to_answer_s": 5,
+                          "patience_s": {"exponential": {"mean": 20}}},
+            "tasks": [{
+                "request": {"EnterpriseId": 36, "Name": "fifo", "Type": 1, "CallGroupType": 2,
+                            "AgentGroup": "1", "MinAvailableAgentCount": 1, "IvrId": 42},
+                "numbers": {"count": 100_000},
+                "pacer": {"poisson": {"calls_per_s": 13.0 / 120.0}}
+            }]
+        }),
+        "fifo",
+    );
+    let run = run_with(&sc, sc.file.seed, None, true);
+    // (answered, left the queue: bridged or ended, bridged?)
+    let mut waits: Vec<(u64, u64, bool)> = run
+        .calls
+        .iter()
+        .filter_map(|c| {
+            let answered = c.answer_ms?;
+            Some((
+                answered,
+                c.bridge_ms.unwrap_or(c.end_ms),
+                c.bridge_ms.is_some(),
+            ))
+        })
+        .collect();
+    waits.sort_unstable();
+    let bridged = waits.iter().filter(|w| w.2).count();
+    let waited = waits.iter().filter(|w| w.1 > w.0).count();
+    assert!(
+        bridged > 1000 && waited > 300,
+        "{bridged} bridged, {waited} waited"
+    );
+    // Scan in order of answer: a bridged customer B with an earlier-answered customer A still
+    // in the queue when B was bridged (A leaves after B's bridge) is a FIFO violation.
+    let mut overtaken = Vec::new();
+    let mut latest_leave: Option<(u64, u64)> = None; // (leave time, answer) of an earlier customer
+    for &(answered, left, was_bridged) in &waits {
+        if let Some((leave, earlier)) = latest_leave
+            && was_bridged
+            && earlier < answered
+            && leave > left
+        {
+            overtaken.push((earlier, answered, left));
+        }
+        if latest_leave.is_none_or(|(l, _)| left > l) {
+            latest_leave = Some((left, answered));
+        }
+    }
+    assert!(
+        overtaken.is_empty(),
+        "{} customers bridged ahead of an earlier one still waiting, e.g. (earlier answer, later answer, its bridge) {:?}",
+        overtaken.len(),
+        &overtaken[..overtaken.len().min(5)]
+    );
+}
