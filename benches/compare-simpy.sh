@@ -21,8 +21,21 @@ s["name"] = f"dialer-ref-v1-{n}"
 s["duration_s"] = int(hours * 3600)
 s["enterprise"]["agents"]["count"] = n
 first = s["enterprise"]["agents"]["first_cno"]
-s["enterprise"]["agent_groups"][0]["cnos"] = [str(first + i) for i in range(n)]
-s["tasks"][0]["numbers"]["count"] = 2000 * n
+# The platform holds at most 1 000 000 numbers a task (about 8 hours of 1 000 agents here):
+# a larger team is split into tasks of at most 1 000 agents, each with its own group, list
+# and ratio dialer (the ratio pacer dials per idle agent, so the load per agent is the same).
+k = -(-n // 1000)
+groups, tasks = [], []
+for j in range(k):
+    members = [str(first + i) for i in range(j * n // k, (j + 1) * n // k)]
+    groups.append({"id": str(j + 1), "cnos": members})
+    t = json.loads(json.dumps(s["tasks"][0]))
+    t["request"]["Name"] = f"{s['tasks'][0]['request']['Name']}-{j}"
+    t["request"]["AgentGroup"] = str(j + 1)
+    t["numbers"]["count"] = min(1_000_000, int(2000 * len(members) * max(hours, 1)))
+    tasks.append(t)
+s["enterprise"]["agent_groups"] = groups
+s["tasks"] = tasks
 print(json.dumps(s))
 PY
 echo "dialer-ref v1: $AGENTS agents, $HOURS h, seed $SEED ($(nproc) cores, $(uname -m))"

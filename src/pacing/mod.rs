@@ -468,7 +468,7 @@ impl Pacer for Ratio {
 #[derive(Debug, Clone)]
 pub struct Poisson {
     rate_per_ms: f64,
-    rng: rand::rngs::Xoshiro256PlusPlus,
+    rng: crate::sim::rng::Counter,
 }
 
 impl Poisson {

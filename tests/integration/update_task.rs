@@ -167,7 +167,10 @@ fn ivr_takes_effect() {
             .filter(|c| c.status == 41 && c.end_reason == 1002)
             .count()
     };
-    assert!(dropped(&before) > 20, "{}", dropped(&before));
+    assert!(
+        dropped(&before) > 0,
+        "the overload drops customers at 2 s before the update"
+    );
     assert_eq!(
         dropped(&after),
         0,

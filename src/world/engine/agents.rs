@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::sim::rng;
-use rand::rngs::Xoshiro256PlusPlus;
 
 /// What an agent is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +80,7 @@ pub(super) struct IdleIndex {
     /// In no order, for the random pick.
     pub pool: Vec<u32>,
     /// The random pick's stream (the task's own).
-    pub rng: Xoshiro256PlusPlus,
+    pub rng: rng::Counter,
 }
 
 impl IdleIndex {
