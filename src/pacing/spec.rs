@@ -24,6 +24,15 @@ pub enum PacerError {
         /// What was given.
         name: String,
     },
+    /// JSON that names a pacer but does not fit it (an unknown key, a missing field, a wrong
+    /// type): serde's message names the key and the keys the pacer has.
+    #[error("pacer {text}: {message}")]
+    Json {
+        /// What was given.
+        text: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 impl PacerError {
@@ -38,7 +47,7 @@ impl PacerError {
     pub fn field_name(&self) -> &str {
         match self {
             PacerError::Field { field, .. } => field,
-            PacerError::Unknown { .. } => "",
+            PacerError::Unknown { .. } | PacerError::Json { .. } => "",
         }
     }
 
@@ -57,7 +66,7 @@ fn one_f() -> f64 {
 
 /// Which pacer dials for a task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
 pub enum PacerSpec {
     /// The platform's predictive pacer (default), driven by the request's pacing parameters.
     Platform,
@@ -178,7 +187,13 @@ impl PacerSpec {
                     diff_target: 0.0,
                 })
             }
-            other => serde_json::from_str(other).map_err(|_| PacerError::Unknown {
+            other if other.trim_start().starts_with('{') => {
+                serde_json::from_str(other).map_err(|e| PacerError::Json {
+                    text: other.to_string(),
+                    message: e.to_string(),
+                })
+            }
+            other => Err(PacerError::Unknown {
                 name: other.to_string(),
             }),
         }

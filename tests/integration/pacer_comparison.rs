@@ -80,3 +80,16 @@ fn bad_pacer_settings_are_refused_with_the_field() {
     );
     assert!(e.to_string().contains("\"clever\""), "{e}");
 }
+
+#[test]
+fn unknown_keys_in_a_pacer_are_refused_naming_them() {
+    // They used to run silently with the defaults.
+    for (json, key, expected) in [
+        (r#"{"ratio":{"tik_s":1}}"#, "tik_s", "tick_s"),
+        (r#"{"adaptive":{"bogus_key":1}}"#, "bogus_key", "max_level"),
+    ] {
+        let e = PacerSpec::from_cli(json).expect_err("an unknown key");
+        let msg = e.to_string();
+        assert!(msg.contains(key) && msg.contains(expected), "{msg}");
+    }
+}
