@@ -1,5 +1,6 @@
 //! Property tests: accepted requests round-trip; no input panics the validator.
 
+use dialsim::request::parse::is_common_param;
 use dialsim::request::{PARAMS, validate};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -58,10 +59,19 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_keys_never_panic(key in ".{0,20}", value in scalar()) {
-        let mut raw = Map::new();
-        raw.insert(key, value);
+    fn an_unknown_key_is_named_and_never_panics(key in ".{0,20}", value in scalar()) {
+        // A valid request plus one key that is neither a parameter nor a common one: the
+        // request becomes invalid, and a problem names that key (a typo must not pass).
+        prop_assume!(!PARAMS.contains(&key.as_str()) && !is_common_param(&key));
+        let mut raw: Map<String, Value> =
+            json!({"EnterpriseId": 36, "Name": "n", "Type": 1, "Cnos": "1000"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+        prop_assert!(validate(&raw, None).task.is_some(), "the base request is valid");
+        raw.insert(key.clone(), value);
         let v = validate(&raw, None);
-        prop_assert!(!v.problems.is_empty());
+        prop_assert!(v.task.is_none());
+        prop_assert!(v.problems.iter().any(|p| p.param == key), "{:?}", v.problems);
     }
 }
