@@ -220,5 +220,24 @@ fn replications_add_intervals() {
         ci[1].as_f64().unwrap_or(0.0),
         f(&r, "overall.abandon_rate"),
     );
-    assert!(lo <= m && m <= hi);
+    // By hand from the three replications: the mean, and the Student-t interval
+    // m ± t(0.975; 2 df) · s / √3 with t = 4.302653 (the published table value).
+    let xs: Vec<f64> = (0..3)
+        .map(|k| {
+            f(
+                &dialsim::run_replication(&sc, 7, k, None),
+                "overall.abandon_rate",
+            )
+        })
+        .collect();
+    let mean = xs.iter().sum::<f64>() / 3.0;
+    let s = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 2.0).sqrt();
+    let half = 4.302_653 * s / 3f64.sqrt();
+    assert!(s > 0.0, "the replications differ: {xs:?}");
+    // The report rounds to 6 decimals, and its t table has 3 (4.303): a tolerance of the
+    // rounding plus 1e-4 of the half-width.
+    let tol = 1e-6 + 1e-4 * half;
+    assert!((m - mean).abs() <= 1e-6, "{m} vs {mean} from {xs:?}");
+    assert!((lo - (mean - half)).abs() <= tol, "{lo} vs {}", mean - half);
+    assert!((hi - (mean + half)).abs() <= tol, "{hi} vs {}", mean + half);
 }
