@@ -401,7 +401,7 @@ fn advanced_retries_follow_the_rule_of_the_sip_cause() {
 }
 
 #[test]
-fn patience_and_talk_follow_the_hour() {
+fn talk_follows_the_hour() {
     let base = |scale: f64| {
         let sc = scenario(json!({}), move |v| {
             v["customers"]["talk_s"] = json!({"exponential": {"mean": 60}});
@@ -420,6 +420,38 @@ fn patience_and_talk_follow_the_hour() {
         long > 1.8 * short && long < 2.2 * short,
         "{short} vs {long}"
     );
+}
+
+#[test]
+fn patience_follows_the_hour() {
+    // Patience is exactly 10 s, scaled by 0.5 from 11:00: overloaded (3 lines per idle
+    // agent, an IVR so nobody is cut at 2 s), the customers who hang up do so after exactly
+    // 10 s of waiting when their call was placed before 11:00, and 5 s after.
+    let mut scale = vec![1.0; 11];
+    scale.extend(vec![0.5; 13]);
+    let sc = scenario(json!({"IvrId": 42}), move |v| {
+        v["customers"]["patience_s"] = json!(10);
+        v["customers"]["patience_scale_by_hour"] = json!(scale.clone());
+        v["enterprise"]["ivrs"] = json!([{"id": 42, "name": "ivr", "duration_s": 30}]);
+        v["tasks"][0]["pacer"] = json!({"ratio": {"per_idle_agent": 3}});
+    });
+    let r = run(&sc);
+    let hang_ups = |early: bool| -> Vec<u64> {
+        r.calls
+            .iter()
+            .filter(|c| c.status == 41 && c.end_reason == 1000 && (c.start_ms < 2 * H) == early)
+            .filter_map(|c| c.wait_ms)
+            .collect()
+    };
+    let (before, after) = (hang_ups(true), hang_ups(false));
+    assert!(
+        !before.is_empty() && !after.is_empty(),
+        "{} {}",
+        before.len(),
+        after.len()
+    );
+    assert!(before.iter().all(|&w| w == 10_000), "{before:?}");
+    assert!(after.iter().all(|&w| w == 5_000), "{after:?}");
 }
 
 #[test]

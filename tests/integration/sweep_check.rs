@@ -214,7 +214,9 @@ fn a_sweep_killed_halfway_resumes_without_rerunning_finished_cells() {
     let sc = sc.to_str().expect("utf-8");
     let out = dir.join("out");
     let out_s = out.to_str().expect("utf-8");
-    let grid = ["--set", "Quotiety=1..6:1", "--threads", "1"];
+    // Twenty cells of about half a second each in a test build: the kill, right after the
+    // first cell is stored, lands long before the last.
+    let grid = ["--set", "Quotiety=1..20:1", "--threads", "1"];
     let bin = assert_cmd::cargo::cargo_bin("dialsim");
     let mut child = std::process::Command::new(&bin)
         .args(["sweep", sc])
@@ -232,16 +234,25 @@ fn a_sweep_killed_halfway_resumes_without_rerunning_finished_cells() {
             .map(|t| t.matches('\n').count())
             .unwrap_or(0)
     };
-    while lines(&cells) < 1 && started.elapsed() < std::time::Duration::from_secs(120) {
+    while lines(&cells) < 1 {
+        // A sweep that died is not waited for; one that hangs is not waited for forever.
+        if let Some(status) = child.try_wait().expect("wait") {
+            panic!("the sweep ended ({status}) before storing a cell");
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "no cell stored in 120 s"
+        );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     child.kill().expect("kill");
     let _ = child.wait();
     let done_before = lines(&cells);
     assert!(done_before >= 1, "no cell finished before the kill");
-    if done_before >= 6 {
-        eprintln!("the sweep finished before it could be killed; resuming still must not rerun");
-    }
+    assert!(
+        done_before < 20,
+        "the sweep finished before the kill: resuming was not exercised"
+    );
     let (resumed, stderr) = sweep(&[&[sc][..], &grid, &["--json", "--out", out_s]].concat());
     assert!(
         stderr.contains(&format!("skipped {done_before} already done")),
