@@ -257,4 +257,60 @@ mod tests {
         let m = (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / n as f64;
         assert!((m - 180.0).abs() < 1.0, "mean {m}");
     }
+
+    /// Mean and variance of 200 000 draws against the distribution's own; the tolerance is 5
+    /// standard errors of each (the variance's from the fourth moment `m4`).
+    fn moments_match(d: &Dist, mean: f64, var: f64, m4: f64) {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        let n = 200_000;
+        let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+        let m = xs.iter().sum::<f64>() / n as f64;
+        let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let se_mean = (var / n as f64).sqrt();
+        let se_var = ((m4 - var * var) / n as f64).sqrt();
+        assert!(
+            (m - mean).abs() < 5.0 * se_mean,
+            "{d:?}: mean {m} vs {mean}"
+        );
+        assert!(
+            (v - var).abs() < 5.0 * se_var,
+            "{d:?}: variance {v} vs {var}"
+        );
+        assert!(xs.iter().all(|&x| x >= 0.0), "{d:?}: a negative duration");
+    }
+
+    #[test]
+    fn gamma_uniform_and_empirical_samples_have_their_moments() {
+        // Gamma(k = 2, θ = 30): mean kθ = 60, variance kθ² = 1800, fourth central moment
+        // 3k(k + 2)θ⁴ = 24·810 000 = 19 440 000.
+        moments_match(
+            &Dist::Named(NamedDist::Gamma {
+                shape: 2.0,
+                scale: 30.0,
+            }),
+            60.0,
+            1800.0,
+            3.0 * 2.0 * 4.0 * 30f64.powi(4),
+        );
+        // Uniform(10, 70): mean 40, variance 60²/12 = 300, fourth central moment 60⁴/80.
+        moments_match(
+            &Dist::Named(NamedDist::Uniform {
+                min: 10.0,
+                max: 70.0,
+            }),
+            40.0,
+            300.0,
+            60f64.powi(4) / 80.0,
+        );
+        // Empirical {10, 20, 60}: each a third; mean 30, variance (400 + 100 + 900)/3,
+        // fourth central moment (160 000 + 10 000 + 810 000)/3.
+        moments_match(
+            &Dist::Named(NamedDist::Empirical {
+                values: vec![10.0, 20.0, 60.0],
+            }),
+            30.0,
+            1400.0 / 3.0,
+            980_000.0 / 3.0,
+        );
+    }
 }

@@ -562,3 +562,42 @@ pub fn table(report: &Value) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_averages_every_number_and_adds_intervals_to_rates() {
+        let reps = [
+            json!({"scenario": "s", "seed": 1, "overall": {"placed": 10, "abandon_rate": 0.01,
+                   "wait_s": {"p50": 1.0}, "list_finished_at_s": null, "name": "a"}}),
+            json!({"scenario": "s", "seed": 2, "overall": {"placed": 20, "abandon_rate": 0.02,
+                   "wait_s": {"p50": 2.0}, "list_finished_at_s": 5.0, "name": "b"}}),
+            json!({"scenario": "s", "seed": 3, "overall": {"placed": 30, "abandon_rate": 0.03,
+                   "wait_s": {"p50": 6.0}, "list_finished_at_s": 7.0, "name": "c"}}),
+        ];
+        let m = merge(&reps);
+        let o = &m["overall"];
+        assert_eq!(m["reps"], 3);
+        assert_eq!(m["seed"], 1, "the master seed is replication 0's");
+        assert_eq!(o["placed"], json!(20.0));
+        assert_eq!(o["wait_s"]["p50"], json!(3.0));
+        assert_eq!(o["name"], "a", "strings come from the first");
+        assert_eq!(
+            o["list_finished_at_s"],
+            Value::Null,
+            "null when any is null"
+        );
+        // Rates: the mean 0.02 and the Student-t interval 0.02 ± 4.303 · 0.01 / √3
+        // = 0.02 ± 0.02484, clipped at 0 (a rate cannot be negative).
+        assert_eq!(o["abandon_rate"], json!(0.02));
+        let ci = o["abandon_rate_ci95"].as_array().expect("an interval");
+        let half = 4.303 * 0.01 / 3f64.sqrt();
+        assert_eq!(ci[0].as_f64(), Some(0.0));
+        assert!((ci[1].as_f64().unwrap_or(f64::NAN) - (0.02 + half)).abs() < 1e-6);
+        assert!(o.get("placed_ci95").is_none(), "counts get no interval");
+        // One replication is returned as it is.
+        assert_eq!(merge(&reps[..1]), reps[0]);
+    }
+}

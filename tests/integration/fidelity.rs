@@ -299,3 +299,56 @@ fn littles_law_and_conservation_hold_on_every_scenario() {
     }
     assert!(seen >= 5, "only {seen} scenarios found");
 }
+
+/// `estimate_for` says which assumption of the Erlang-A model a scenario breaks, one by one.
+#[test]
+fn estimate_for_refuses_scenarios_that_are_not_the_model() {
+    use dialsim::theory::TheoryError;
+    let base = Case {
+        name: "not-the-model",
+        agents: 10,
+        talk_s: 120.0,
+        patience_s: Some(20.0),
+        calls_per_s: 0.05,
+    };
+    let edited = |edit: &dyn Fn(&mut Value)| {
+        let sc = scenario_for(&base);
+        let mut v = serde_json::to_value(&sc.file).expect("serialises");
+        edit(&mut v);
+        from_json(&v, "not-the-model")
+    };
+    assert!(erlang_a(&base).p_served > 0.0, "the base case is the model");
+    // (the word the reason must contain, the edit)
+    let cases: [(&str, &dyn Fn(&mut Value)); 6] = [
+        ("poisson", &|v| {
+            v["tasks"][0]["pacer"] = json!("progressive")
+        }),
+        ("talk", &|v| {
+            v["enterprise"]["agent_behaviour"]["talk_s"] = json!({"constant": 120})
+        }),
+        ("patience", &|v| {
+            v["customers"]["patience_s"] = json!({"constant": 20})
+        }),
+        ("wrap-up", &|v| {
+            v["enterprise"]["agent_behaviour"]["wrapup_s"] = json!(5)
+        }),
+        ("IVR", &|v| {
+            if let Some(r) = v["tasks"][0]["request"].as_object_mut() {
+                r.remove("IvrId");
+            }
+        }),
+        ("prompt", &|v| {
+            v["enterprise"]["voices"] = json!([{"path": "p", "duration_s": 3}]);
+            v["tasks"][0]["request"]["CustomerVoice"] = json!("p");
+        }),
+    ];
+    for (what, edit) in cases {
+        let sc = edited(edit);
+        match dialsim::theory::estimate_for(&sc, None) {
+            Err(TheoryError::NotTheModel(reason)) => {
+                assert!(reason.contains(what), "{what}: the reason is {reason:?}");
+            }
+            other => panic!("{what}: expected a refusal, got {other:?}"),
+        }
+    }
+}
