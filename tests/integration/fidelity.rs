@@ -319,7 +319,8 @@ fn estimate_for_refuses_scenarios_that_are_not_the_model() {
     };
     assert!(erlang_a(&base).p_served > 0.0, "the base case is the model");
     // (the word the reason must contain, the edit)
-    let cases: [(&str, &dyn Fn(&mut Value)); 6] = [
+    type Edit<'a> = (&'a str, &'a dyn Fn(&mut Value));
+    let cases: [Edit; 6] = [
         ("poisson", &|v| {
             v["tasks"][0]["pacer"] = json!("progressive")
         }),
