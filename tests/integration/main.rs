@@ -16,6 +16,7 @@ mod reference_model;
 mod report_page;
 mod request_props;
 mod request_rules;
+mod scenario_checks;
 mod support;
 mod sweep_check;
 mod update_task;
