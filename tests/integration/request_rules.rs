@@ -528,3 +528,54 @@ fn query_string_form_validates() {
     assert_eq!(t.name, "春季");
     assert_eq!(t.cnos.len(), 2);
 }
+
+#[test]
+fn integer_ranges_accept_their_ends_and_refuse_beyond_and_fractions() {
+    // (parameter, lowest, highest) as the API page gives them.
+    for (param, lo, hi) in [
+        ("CustomerTimeout", 5i64, 60i64),
+        ("AgentTimeout", 5, 60),
+        ("Wrapup", 1, 10_800),
+        ("MaxWaitTime", 10, 600),
+        ("MinAvailableAgentCount", 1, 10),
+        ("PredictAdjust", 50, 400),
+        ("AnswerRate", 1, 100),
+        ("WarmUpDuration", 60, 600),
+    ] {
+        for ok in [lo, hi] {
+            // As a number and as the string the query-string API sends.
+            for value in [json!(ok), json!(ok.to_string())] {
+                let v = validate(&with(json!({ param: value })), None);
+                assert!(v.problems.is_empty(), "{param}={value}: {:?}", v.problems);
+            }
+        }
+        check(json!({ param: lo - 1 }), ProblemCode::OutOfRange, param);
+        check(json!({ param: hi + 1 }), ProblemCode::OutOfRange, param);
+        // A fraction is not an integer (Wrapup=30.5).
+        check(
+            json!({ param: format!("{}.5", lo) }),
+            ProblemCode::InvalidType,
+            param,
+        );
+    }
+    // Quotiety: (0, 20] with two decimals.
+    for ok in ["0.01", "20", "20.00", "3.5"] {
+        let v = validate(&with(json!({"Quotiety": ok})), None);
+        assert!(v.problems.is_empty(), "Quotiety={ok}: {:?}", v.problems);
+    }
+    check(
+        json!({"Quotiety": "0"}),
+        ProblemCode::OutOfRange,
+        "Quotiety",
+    );
+    check(
+        json!({"Quotiety": "20.01"}),
+        ProblemCode::OutOfRange,
+        "Quotiety",
+    );
+    check(
+        json!({"Quotiety": "1.234"}),
+        ProblemCode::InvalidPrecision,
+        "Quotiety",
+    );
+}
