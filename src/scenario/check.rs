@@ -388,6 +388,16 @@ impl ScenarioFile {
                 }
             }
         }
+        if let Some(r) = self
+            .enterprise
+            .login_ramp_s
+            .filter(|r| !(r.is_finite() && *r >= 0.0))
+        {
+            p.bad(
+                "enterprise.login_ramp_s".into(),
+                format!("{r} must be a number of seconds >= 0"),
+            );
+        }
         for (i, sh) in self.enterprise.shifts.iter().enumerate() {
             if let Err(e) = sh.minutes() {
                 p.bad(format!("enterprise.shifts[{i}]"), e);

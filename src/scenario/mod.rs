@@ -173,6 +173,11 @@ pub struct EnterpriseSpec {
     /// lengths from the given distributions, drawn from the agent's own stream).
     #[serde(default)]
     pub random_breaks: Vec<RandomBreakSpec>,
+    /// Start of shift as it happens: the agents log in one by one, evenly over the first
+    /// `login_ramp_s` seconds of the run, in their order (the first at once), instead of all
+    /// being idle at the first instant.
+    #[serde(default)]
+    pub login_ramp_s: Option<f64>,
     /// Caller-id groups for CustomerClidsCategory 4 (number pool) and 5 (navigation).
     #[serde(default)]
     pub clid_groups: Vec<ClidGroup>,

@@ -760,3 +760,34 @@ fn a_malformed_time_condition_is_an_input_error_not_a_dropped_window() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn agents_log_in_over_the_ramp() {
+    // Ten agents over a 600 s ramp: agent k logs in at k · 60 s, so none talks before then.
+    let sc = scenario(json!({}), |v| v["enterprise"]["login_ramp_s"] = json!(600));
+    let r = run(&sc);
+    for k in 0..10u64 {
+        let cno = (1000 + k).to_string();
+        let first = r
+            .calls
+            .iter()
+            .filter(|c| c.cno.as_deref() == Some(cno.as_str()))
+            .filter_map(|c| c.bridge_ms)
+            .min()
+            .expect("every agent talks");
+        assert!(
+            first >= k * 60_000,
+            "agent {cno} talked at {first} ms, before its log-in"
+        );
+    }
+    // Without a ramp everyone is available at once: agent 1009 talks within the first minute.
+    let flat = run(&scenario(json!({}), |_| {}));
+    let first_last = flat
+        .calls
+        .iter()
+        .filter(|c| c.cno.as_deref() == Some("1009"))
+        .filter_map(|c| c.bridge_ms)
+        .min()
+        .expect("talks");
+    assert!(first_last < MIN, "{first_last}");
+}

@@ -141,6 +141,17 @@ impl Engine<'_> {
                 }
             }
         }
+        // A log-in ramp: agent k of n is logged out (a break) until k/n of the ramp.
+        if let Some(ramp) = self.sc.file.enterprise.login_ramp_s.filter(|&r| r > 0.0) {
+            let n = self.agents.len() as f64;
+            for a in 1..self.agents.len() as u32 {
+                let login = ms(ramp * f64::from(a) / n).min(self.end);
+                if login > 0 {
+                    self.schedule_at(0, Ev::BreakStart { agent: a });
+                    self.schedule_at(login, Ev::BreakEnd { agent: a });
+                }
+            }
+        }
         // Shifts: outside them agents are logged out, as a break from log-out to the next log-in.
         for sh in &self.sc.file.enterprise.shifts {
             let Ok((login, logout)) = sh.minutes() else {
