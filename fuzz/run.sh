@@ -18,8 +18,9 @@ work="${FUZZ_WORK:-$(mktemp -d)}"
 for t in "${targets[@]}"; do
   mkdir -p "$work/$t" "corpus/$t"
   echo "fuzz: $t for ${seconds} s"
-  cargo +nightly fuzz run "$t" "$work/$t" "corpus/$t" -- \
+  # -a: debug assertions on, so the engine's invariants are checked at every event.
+  cargo +nightly fuzz run -a "$t" "$work/$t" "corpus/$t" -- \
     -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 2>&1 \
-    | grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|cov:|==[0-9]+== ERROR|SUMMARY)|panicked|INFO: seed corpus" \
+    | grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+== ERROR|SUMMARY)|DONE|panicked|INFO: seed corpus" \
     | tail -n 6
 done
