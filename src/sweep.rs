@@ -12,6 +12,7 @@ use crate::scenario::{PacerSpec, Scenario, ScenarioError, ScenarioFile};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// One axis of the grid.
@@ -298,6 +299,49 @@ pub fn prepare(
             })
         })
         .collect()
+}
+
+/// What identifies a stored sweep (`sweep-meta.json`), so a resume or a merge never mixes
+/// two different ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepMeta {
+    /// The scenario's name.
+    pub scenario: String,
+    /// A digest of the scenario's text.
+    pub scenario_digest: String,
+    /// The grid.
+    pub axes: Vec<Axis>,
+    /// Replications per cell.
+    pub reps: u32,
+    /// The master seed.
+    pub seed: u64,
+    /// Cells in the grid.
+    pub cells: usize,
+}
+
+/// The cells of a stored `cells.jsonl` for a merge: a line that does not parse is an error
+/// naming its line (`LINE: ...`), unless it is the last (a shard killed while writing: its cell
+/// is missing and is reported as such); a cell index outside the grid of `count` cells is an
+/// error.
+pub fn parse_cells(text: &str, count: usize) -> Result<BTreeMap<usize, CellResult>, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = BTreeMap::new();
+    for (i, line) in lines.iter().enumerate() {
+        let cell = match serde_json::from_str::<CellResult>(line) {
+            Ok(c) => c,
+            Err(_) if i + 1 == lines.len() => continue,
+            Err(e) => return Err(format!("{}: not a cell result: {e}", i + 1)),
+        };
+        if cell.index >= count {
+            return Err(format!(
+                "{}: cell {} is outside the grid of {count} cells",
+                i + 1,
+                cell.index
+            ));
+        }
+        out.insert(cell.index, cell);
+    }
+    Ok(out)
 }
 
 /// A finished cell.

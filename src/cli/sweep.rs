@@ -10,26 +10,14 @@
 use super::output::write_atomic;
 use super::{EXIT_INVALID, EXIT_OK};
 use dialsim::scenario;
-use dialsim::sweep::{self, Axis, CellResult};
+use dialsim::sweep::{self, Axis, CellResult, SweepMeta as Meta};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
-
-/// What identifies a sweep, so a resume or a merge never mixes two different ones.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Meta {
-    scenario: String,
-    scenario_digest: String,
-    axes: Vec<Axis>,
-    reps: u32,
-    seed: u64,
-    cells: usize,
-}
 
 fn digest(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -82,40 +70,14 @@ fn read_cells(path: &Path, count: usize) -> BTreeMap<usize, CellResult> {
         .collect()
 }
 
-/// The cells of a shard's `cells.jsonl` for `merge`: a line that does not parse is an error
-/// naming the file and line, unless it is the last (a shard killed while writing: its cell is
-/// missing and is reported so); a cell index outside the grid of `count` cells is an error.
+/// The cells of a shard's `cells.jsonl` for `merge` (see [`sweep::parse_cells`]).
 fn read_cells_checked(path: &Path, count: usize) -> Result<BTreeMap<usize, CellResult>, String> {
     let text = match dialsim::limits::read_capped(path, dialsim::limits::MAX_INPUT_BYTES) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
         Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
     };
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = BTreeMap::new();
-    for (i, line) in lines.iter().enumerate() {
-        let cell = match serde_json::from_str::<CellResult>(line) {
-            Ok(c) => c,
-            Err(_) if i + 1 == lines.len() => continue,
-            Err(e) => {
-                return Err(format!(
-                    "{}:{}: not a cell result: {e}",
-                    path.display(),
-                    i + 1
-                ));
-            }
-        };
-        if cell.index >= count {
-            return Err(format!(
-                "{}:{}: cell {} is outside the grid of {count} cells",
-                path.display(),
-                i + 1,
-                cell.index
-            ));
-        }
-        out.insert(cell.index, cell);
-    }
-    Ok(out)
+    sweep::parse_cells(&text, count).map_err(|e| format!("{}:{e}", path.display()))
 }
 
 fn invalid(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
