@@ -105,6 +105,8 @@ impl IdleIndex {
 }
 
 impl Engine<'_> {
+    /// Agent `a`'s key in its task's ordered idle index, under the task's CallStrategy
+    /// (called once the agent is idle: longest idle is keyed by when it became idle).
     pub(super) fn idle_key(&self, a: u32) -> u64 {
         let ag = &self.agents[a as usize];
         let strategy = match ag.task {
@@ -115,7 +117,7 @@ impl Engine<'_> {
             CallStrategy::Random => 0, // kept in the unordered pool instead
             CallStrategy::InOrder => u64::from(a),
             CallStrategy::LongestSinceLastCall => ag.last_call_end,
-            CallStrategy::LongestIdle => self.now,
+            CallStrategy::LongestIdle => ag.since,
         }
     }
 
@@ -144,13 +146,7 @@ impl Engine<'_> {
         );
         idle.sort_unstable();
         for a in idle {
-            let ag = &self.agents[a as usize];
-            let key = match self.tasks[ti].params.strategy {
-                CallStrategy::Random => 0,
-                CallStrategy::InOrder => u64::from(a),
-                CallStrategy::LongestSinceLastCall => ag.last_call_end,
-                CallStrategy::LongestIdle => ag.since,
-            };
+            let key = self.idle_key(a);
             let ag = &mut self.agents[a as usize];
             ag.idle_key = key;
             ag.idle_pos = None;

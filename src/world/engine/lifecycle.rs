@@ -93,16 +93,22 @@ impl Engine<'_> {
                 StatusTrigger::System,
                 "AutoStop: paused at the stop time",
             );
-            let now_s = self.now as f64 / 1000.0;
-            let t = &mut self.tasks[ti];
-            t.running = false;
-            t.paused_by_min = false;
-            t.pauses.push(PauseRecord {
-                at_s: now_s,
-                resumed_at_s: None,
-                cause: "AutoStop".into(),
-            });
+            self.stop_running(ti, "AutoStop".into(), false);
         }
+    }
+
+    /// The task stops calling now and its pause is recorded with `cause`; `by_min` when
+    /// MinAvailableAgentCount paused it (it then resumes by itself when agents return).
+    pub(super) fn stop_running(&mut self, ti: usize, cause: String, by_min: bool) {
+        let now_s = self.now as f64 / 1000.0;
+        let t = &mut self.tasks[ti];
+        t.running = false;
+        t.paused_by_min = by_min;
+        t.pauses.push(PauseRecord {
+            at_s: now_s,
+            resumed_at_s: None,
+            cause,
+        });
     }
 
     /// Midnight: RetryStrategyOnlyToday, and every agent's daily call count starts again.
@@ -175,14 +181,7 @@ impl Engine<'_> {
             );
             self.platform
                 .pause_task(id, 0, at, StatusTrigger::System, &cause);
-            let t = &mut self.tasks[ti];
-            t.running = false;
-            t.paused_by_min = true;
-            t.pauses.push(PauseRecord {
-                at_s: now_s,
-                resumed_at_s: None,
-                cause,
-            });
+            self.stop_running(ti, cause, true);
         } else if !t.running && t.paused_by_min && !short {
             let r = self.platform.start_task(
                 id,

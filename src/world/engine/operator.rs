@@ -66,15 +66,8 @@ impl Engine<'_> {
             "PauseTask (operator)",
         );
         if r.is_ok() {
-            let now_s = self.now as f64 / 1000.0;
-            let t = &mut self.tasks[ti];
-            t.running = false;
-            t.paused_by_min = false;
-            t.pauses.push(PauseRecord {
-                at_s: now_s,
-                resumed_at_s: None,
-                cause: format!("PauseTask (operator), PauseDuration {minutes} min"),
-            });
+            let cause = format!("PauseTask (operator), PauseDuration {minutes} min");
+            self.stop_running(ti, cause, false);
             if minutes > 0 {
                 self.schedule_in(u64::from(minutes) * 60_000, Ev::Resume { task: ti as u16 });
             }
