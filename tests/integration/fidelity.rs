@@ -96,30 +96,32 @@ fn check(c: &Case, theory: &Steady) {
         .into_par_iter()
         .map(|r| steady(&dialsim::run_replication(&sc, sc.file.seed, r, None)))
         .collect();
-    let t = stats::t_quantile(1.0 - 0.05 / COMPARISONS / 2.0, REPS as usize - 1);
     let want = [
         theory.p_abandon,
         theory.p_not_connected_2s,
         theory.occupancy,
     ];
-    for (i, figure) in ["hang-up rate", "2-second-rule rate", "occupancy"]
-        .iter()
-        .enumerate()
-    {
+    let figures = ["hang-up rate", "2-second-rule rate", "occupancy"];
+    agrees(c.name, &figures, &samples, &want);
+}
+
+/// Each figure's mean over the replications `samples` agrees with theory's `want` within
+/// `t · SE` (the family-wise quantile of this file; see its docs).
+fn agrees<const N: usize>(name: &str, figures: &[&str; N], samples: &[[f64; N]], want: &[f64; N]) {
+    let t = stats::t_quantile(1.0 - 0.05 / COMPARISONS / 2.0, REPS as usize - 1);
+    for (i, figure) in figures.iter().enumerate() {
         let xs: Vec<f64> = samples.iter().map(|s| s[i]).collect();
         let m = stats::mean(&xs);
         let se = stats::sd(&xs) / f64::from(REPS).sqrt();
         eprintln!(
-            "{}: {figure} simulated {m:.5}, Erlang {:.5}, |diff| {:.5} <= {:.5}?",
-            c.name,
+            "{name}: {figure} simulated {m:.5}, Erlang {:.5}, |diff| {:.5} <= {:.5}?",
             want[i],
             (m - want[i]).abs(),
             t * se
         );
         assert!(
             (m - want[i]).abs() <= t * se,
-            "{}: {figure} simulated {m:.5} ± {:.5} (t·SE) vs Erlang {:.5}",
-            c.name,
+            "{name}: {figure} simulated {m:.5} ± {:.5} (t·SE) vs Erlang {:.5}",
             t * se,
             want[i]
         );
@@ -163,29 +165,8 @@ fn check_order(c: &Case) {
         .into_par_iter()
         .map(|r| served_waits(&sc, r))
         .collect();
-    let t = stats::t_quantile(1.0 - 0.05 / COMPARISONS / 2.0, REPS as usize - 1);
-    for (i, figure) in ["mean wait of served customers", "P(wait > 2 s | served)"]
-        .iter()
-        .enumerate()
-    {
-        let xs: Vec<f64> = samples.iter().map(|s| s[i]).collect();
-        let m = stats::mean(&xs);
-        let se = stats::sd(&xs) / f64::from(REPS).sqrt();
-        eprintln!(
-            "{}: {figure} simulated {m:.5}, Erlang {:.5}, |diff| {:.5} <= {:.5}?",
-            c.name,
-            want[i],
-            (m - want[i]).abs(),
-            t * se
-        );
-        assert!(
-            (m - want[i]).abs() <= t * se,
-            "{}: {figure} simulated {m:.5} ± {:.5} (t·SE) vs Erlang {:.5}",
-            c.name,
-            t * se,
-            want[i]
-        );
-    }
+    let figures = ["mean wait of served customers", "P(wait > 2 s | served)"];
+    agrees(c.name, &figures, &samples, &want);
 }
 
 #[test]
