@@ -58,24 +58,35 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     Ok((i, n))
 }
 
-fn read_cells(path: &Path, count: usize) -> BTreeMap<usize, CellResult> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return BTreeMap::new();
+/// The cells a resumed sweep finds done (none when there is no `cells.jsonl` yet).
+fn read_cells(path: &Path, count: usize) -> Result<BTreeMap<usize, CellResult>, String> {
+    let text = match read_input(path) {
+        Ok(Some(t)) => t,
+        Ok(None) => return Ok(BTreeMap::new()),
+        Err(e) => return Err(e),
     };
     // A line cut short by a kill does not parse and is simply run again.
-    text.lines()
+    Ok(text
+        .lines()
         .filter_map(|l| serde_json::from_str::<CellResult>(l).ok())
         .filter(|c| c.index < count)
         .map(|c| (c.index, c))
-        .collect()
+        .collect())
+}
+
+/// A stored sweep file, read within the input limit: None when it does not exist.
+fn read_input(path: &Path) -> Result<Option<String>, String> {
+    match dialsim::limits::read_capped(path, dialsim::limits::MAX_INPUT_BYTES) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+    }
 }
 
 /// The cells of a shard's `cells.jsonl` for `merge` (see [`sweep::parse_cells`]).
 fn read_cells_checked(path: &Path, count: usize) -> Result<BTreeMap<usize, CellResult>, String> {
-    let text = match dialsim::limits::read_capped(path, dialsim::limits::MAX_INPUT_BYTES) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
+    let Some(text) = read_input(path)? else {
+        return Ok(BTreeMap::new());
     };
     sweep::parse_cells(&text, count).map_err(|e| format!("{}:{e}", path.display()))
 }
@@ -142,9 +153,18 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
     let mut sink = None;
     if let Some(dir) = &o.out {
         let meta_path = dir.join("sweep-meta.json");
-        match std::fs::read_to_string(&meta_path) {
-            Ok(existing) => match serde_json::from_str::<Meta>(&existing) {
-                Ok(m) if m == meta => done = read_cells(&dir.join("cells.jsonl"), meta.cells),
+        let existing = match read_input(&meta_path) {
+            Ok(e) => e,
+            Err(e) => return invalid(e),
+        };
+        match existing {
+            Some(existing) => match serde_json::from_str::<Meta>(&existing) {
+                Ok(m) if m == meta => {
+                    done = match read_cells(&dir.join("cells.jsonl"), meta.cells) {
+                        Ok(d) => d,
+                        Err(e) => return invalid(e),
+                    }
+                }
                 Err(e) => {
                     return invalid(format!(
                         "{}: corrupt (not the sweep description dialsim writes): {e}; remove it or use another --out directory",
@@ -158,7 +178,7 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
                     ));
                 }
             },
-            Err(_) => write_atomic(&meta_path, serde_json::to_string_pretty(&meta)?.as_bytes())?,
+            None => write_atomic(&meta_path, serde_json::to_string_pretty(&meta)?.as_bytes())?,
         }
         let f = std::fs::OpenOptions::new()
             .create(true)
@@ -357,16 +377,15 @@ pub fn merge(
     let mut cells = BTreeMap::new();
     for d in dirs {
         let meta_path = d.join("sweep-meta.json");
-        let text = match dialsim::limits::read_capped(&meta_path, dialsim::limits::MAX_INPUT_BYTES)
-        {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        let text = match read_input(&meta_path) {
+            Ok(Some(t)) => t,
+            Ok(None) => {
                 return invalid(format!(
                     "{}: no sweep-meta.json: not a sweep output directory",
                     d.display()
                 ));
             }
-            Err(e) => return invalid(format!("{}: cannot read: {e}", meta_path.display())),
+            Err(e) => return invalid(e),
         };
         let m: Meta = match serde_json::from_str(&text) {
             Ok(m) => m,

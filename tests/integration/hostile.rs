@@ -563,6 +563,26 @@ fn dev_zero_is_refused_by_size() {
     );
 }
 
+#[test]
+fn an_endless_stored_sweep_is_refused_on_resume() {
+    let dir = temp(&format!("zero-cells-{}", unique()));
+    let out = dir.join("out");
+    let args = [
+        "sweep",
+        "scenarios/quickstart.json",
+        "--set",
+        "Quotiety=1,2",
+        "--out",
+    ];
+    dialsim().args(args).arg(&out).assert().code(0);
+    let cells = out.join("cells.jsonl");
+    std::fs::remove_file(&cells).expect("remove");
+    std::os::unix::fs::symlink("/dev/zero", &cells).expect("symlink");
+    let mut full: Vec<&std::ffi::OsStr> = args.iter().map(|a| os(a)).collect();
+    full.push(out.as_os_str());
+    refused(&full, 30, &["cells.jsonl", "MiB"]);
+}
+
 // Row 16: CSV injection.
 
 #[test]

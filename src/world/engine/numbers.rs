@@ -89,7 +89,8 @@ impl SlotOrder {
 }
 
 impl FreshBatch {
-    /// A batch of `count` numbers from `first`, in `order` (random: shuffled with `salt`).
+    /// A batch of `count` numbers from `first`, in import order (the pool shuffles it when
+    /// the firstCall order is random).
     pub fn new(priority: u32, first: u64, count: u64, tels: Option<(u64, u64)>) -> FreshBatch {
         FreshBatch {
             priority,
