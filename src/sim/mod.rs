@@ -8,8 +8,6 @@
 
 pub mod rng;
 
-use std::cmp::Reverse;
-
 /// Simulated time in milliseconds since the scenario start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct SimTime(pub u64);
@@ -39,70 +37,127 @@ pub fn ms(s: f64) -> u64 {
     }
 }
 
-/// A min-queue of `(time, E)` with FIFO order among equal times.
+/// A min-queue of `(time, E)` with FIFO order among equal times: a radix heap of base 256
+/// on the time (a hierarchical timing wheel whose levels are aligned on the last popped
+/// time).
 ///
-/// Entries are ordered by one `u128` key alone, `time << 64 | sequence` (the sequence
-/// number of the push: FIFO among equal times); the payload never takes part, so a
-/// comparison is one integer compare.
+/// Simulated time never goes back, so the queue is monotone: no event is pushed for a time
+/// before the last one popped, which is what a radix heap needs (Ahuja, Mehlhorn, Orlin and
+/// Tarjan, 1990). An event due at the last popped time waits in `due`, in push order; any
+/// other event sits at level `L`, the highest 8-bit digit in which its time differs from the
+/// last popped time, in slot `d`, its own digit there. A pop takes the front of `due`; when
+/// `due` is empty it finds the lowest non-empty slot of the lowest non-empty level (bit
+/// scans), makes the earliest time in it the last popped time and moves the slot's events
+/// down, in their order, to `due` or lower levels. An event moves at most once per level
+/// (three levels span 4.6 hours of milliseconds), so a push and a pop cost tens of
+/// instructions where a binary heap of 30 000 events costs 300.
+///
+/// FIFO among equal times holds because events of equal time always share a slot (the slot
+/// depends only on the time and the digits of the last popped time above its level, which a
+/// pop never changes for the slots it leaves alone), every push appends, and a move keeps
+/// the order of the slot it empties.
+///
+/// An event pushed for a time before the last one popped (which the engine never does)
+/// fires at the last popped time, after the events already due then: time never runs back.
 #[derive(Debug)]
 pub struct EventQueue<E> {
-    heap: std::collections::BinaryHeap<Entry<E>>,
-    seq: u64,
+    /// The events due at `last`, in push order.
+    due: std::collections::VecDeque<E>,
+    /// `slots[L * 256 + d]`: the events of level `L` whose digit `L` is `d`.
+    slots: Vec<Vec<(u64, E)>>,
+    /// Per level, a bit per non-empty slot.
+    occupied: [[u64; 4]; LEVELS],
+    /// Bit `L` set when level `L` has a non-empty slot.
+    levels: u8,
+    /// The last popped time (0 before the first pop).
+    last: u64,
+    len: usize,
 }
 
-#[derive(Debug)]
-struct Entry<E> {
-    key: Reverse<u128>,
-    event: E,
-}
-
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key.cmp(&other.key)
-    }
-}
+/// Eight 8-bit digits make a 64-bit time.
+const LEVELS: usize = 8;
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            heap: std::collections::BinaryHeap::new(),
-            seq: 0,
+            due: std::collections::VecDeque::new(),
+            slots: std::iter::repeat_with(Vec::new)
+                .take(LEVELS * 256)
+                .collect(),
+            occupied: [[0; 4]; LEVELS],
+            levels: 0,
+            last: 0,
+            len: 0,
         }
     }
 }
 
 impl<E> EventQueue<E> {
     /// Schedule `event` at `at`.
+    #[inline]
     pub fn push(&mut self, at: SimTime, event: E) {
-        self.seq += 1;
-        self.heap.push(Entry {
-            key: Reverse((u128::from(at.0) << 64) | u128::from(self.seq)),
-            event,
-        });
+        self.len += 1;
+        self.place(at.0.max(self.last), event);
     }
+
+    /// Put an event of time `time >= last` in `due` or its slot.
+    #[inline]
+    fn place(&mut self, time: u64, event: E) {
+        let x = time ^ self.last;
+        if x == 0 {
+            self.due.push_back(event);
+            return;
+        }
+        let level = ((63 - x.leading_zeros()) / 8) as usize;
+        let digit = ((time >> (8 * level)) & 255) as usize;
+        self.slots[level * 256 + digit].push((time, event));
+        self.occupied[level][digit >> 6] |= 1 << (digit & 63);
+        self.levels |= 1 << level;
+    }
+
+    /// Refill `due` from the lowest non-empty slot; false when the queue is empty.
+    fn advance(&mut self) -> bool {
+        if self.levels == 0 {
+            return false;
+        }
+        let level = self.levels.trailing_zeros() as usize;
+        let words = &mut self.occupied[level];
+        let Some(w) = words.iter().position(|w| *w != 0) else {
+            return false;
+        };
+        let digit = w * 64 + words[w].trailing_zeros() as usize;
+        words[w] &= !(1 << (digit & 63));
+        if words.iter().all(|w| *w == 0) {
+            self.levels &= !(1 << level);
+        }
+        let mut moving = std::mem::take(&mut self.slots[level * 256 + digit]);
+        self.last = moving.iter().map(|(t, _)| *t).min().unwrap_or(self.last);
+        // Every event of the slot now differs from `last` below digit `level`.
+        for (time, event) in moving.drain(..) {
+            self.place(time, event);
+        }
+        // Keep the slot's allocation for the events that will arrive in it again.
+        self.slots[level * 256 + digit] = moving;
+        true
+    }
+
     /// The earliest event (FIFO among equal times).
+    #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let e = self.heap.pop()?;
-        Some((SimTime((e.key.0 >> 64) as u64), e.event))
+        if self.due.is_empty() && !self.advance() {
+            return None;
+        }
+        let event = self.due.pop_front()?;
+        self.len -= 1;
+        Some((SimTime(self.last), event))
     }
     /// Events pending.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.len
     }
     /// No events pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len == 0
     }
 }
 
@@ -119,5 +174,57 @@ mod tests {
         q.push(SimTime(5), 2u8);
         let order: Vec<u8> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec![9, 3, 1, 2]);
+    }
+
+    #[test]
+    fn a_push_into_the_past_fires_now_after_what_is_due() {
+        let mut q = EventQueue::default();
+        q.push(SimTime(10), 'a');
+        q.push(SimTime(10), 'b');
+        assert_eq!(q.pop(), Some((SimTime(10), 'a')));
+        q.push(SimTime(3), 'c');
+        assert_eq!(q.pop(), Some((SimTime(10), 'b')));
+        assert_eq!(q.pop(), Some((SimTime(10), 'c')));
+        assert_eq!(q.pop(), None);
+        assert!(q.is_empty());
+    }
+
+    proptest::proptest! {
+        /// Against a sorted reference: any interleaving of pushes (at or after the current
+        /// time, as the engine schedules) and pops gives the events in (time, push order).
+        #[test]
+        fn pops_in_time_then_push_order(
+            ops in proptest::collection::vec((0u8..3, 0u64..5_000), 1..400),
+        ) {
+            let mut q = EventQueue::default();
+            let mut reference = std::collections::BTreeMap::new();
+            let (mut now, mut seq) = (0u64, 0u64);
+            for (op, delay) in ops {
+                if op < 2 {
+                    // Delays cluster on a few values (equal times are common) and reach past the
+                    // first two levels (up to 83 minutes).
+                    let at = now + match op {
+                        0 => delay % 4,
+                        _ if delay % 3 == 0 => delay * 997,
+                        _ => delay,
+                    };
+                    seq += 1;
+                    q.push(SimTime(at), seq);
+                    reference.insert((at, seq), seq);
+                } else {
+                    let want = reference.pop_first().map(|((t, _), e)| (SimTime(t), e));
+                    let got = q.pop();
+                    proptest::prop_assert_eq!(got, want);
+                    if let Some((t, _)) = got {
+                        now = t.0;
+                    }
+                }
+                proptest::prop_assert_eq!(q.len(), reference.len());
+            }
+            while let Some(((t, _), e)) = reference.pop_first() {
+                proptest::prop_assert_eq!(q.pop(), Some((SimTime(t), e)));
+            }
+            proptest::prop_assert!(q.pop().is_none());
+        }
     }
 }
