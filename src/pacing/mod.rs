@@ -45,18 +45,38 @@
 //!
 //! # The adaptive pacer (VICIdial's adaptive dial level)
 //!
-//! After VICIdial's `AST_VDadapt.pl` (`../shared/reference/pacing-anchors.md`). Decisions every
-//! second: `n = round(level · A) − in_progress`, with `A` the available agents and
-//! `in_progress` every call of the task (ringing, waiting, talking). The level starts at 1.0.
+//! After VICIdial 2.x (`../shared/reference/pacing-anchors.md`), two scripts: `AST_VDadapt.pl`
+//! moves the dial level, `AST_VDauto_dial.pl` places calls from it. Each rule below names
+//! the script and the variable it comes from; each has a hand-checked test.
 //!
-//! - Every second the pacer samples `D = idle − waiting` and `A`; it keeps the last 20 samples.
+//! Placing calls (`AST_VDauto_dial.pl`), every dialling round (`loop_s`, default 1 s; VICIdial
+//! loops every 2.5 s): `n = round(level · agents) − existing`.
+//! - Agents counted (`$DBIPcount`): the campaign's agents in READY, QUEUE, INCALL and DONE;
+//!   an agent in wrap-up is dispositioning, which VICIdial counts as PAUSED: here,
+//!   available agents (logged in, not on break) minus those in wrap-up. `existing`
+//!   (`$DBIPexistcalls`): every call of the task in progress (SENT, RINGING, LIVE, XFER,
+//!   CLOSER).
+//! - `available_only` (`available_only_ratio_tally = Y`): agents counted are the READY ones
+//!   (`$DBIPACTIVEcount`, here the idle agents), and the calls already with an agent are
+//!   added back to the goal (`$tally_xfer_line_counter`), so that
+//!   `n = round(level · idle) − (in progress − talking)`.
+//! - `diff_target` with `diff_target_method: calls_placed` (`dl_diff_target_method`) is added
+//!   to the agents counted (at least 0); with `adapt_calc_only`, VICIdial's default, only
+//!   the level update below sees it.
+//!
+//! Moving the level (`AST_VDadapt.pl`), once a second; the level starts at `start_level`
+//! (default 1.0: VICIdial carries `auto_dial_level` over from the day before; a multi-day
+//! run carries it over midnight).
+//! - Every second the pacer samples `D = idle − waiting` (READY/DONE agents minus LIVE calls)
+//!   and `A`, the available agents (wrap-up included); it keeps the last 20 samples.
 //! - Every 60 s it recomputes its drop statistics: calls that ended ringing and 2-second-rule
-//!   drops in the last minute, and drops ÷ live answers since the start.
-//! - Every 15 s (with agents logged in and numbers left): `m = (D̄ + diff_target) / Ā`, scaled
+//!   drops in the last minute, and drops ÷ live answers today (since midnight: the counts
+//!   start again at each midnight of the run, the level does not).
+//! - Every 15 s (with agents logged in): `m = (D̄ + diff_target) / Ā`, scaled
 //!   by the intensity `i = intensity / 100` (`m·(1 + i)` when `m ≥ 0`, `m·|i − 1|` when
 //!   `m < 0`), then `level ← clamp(level · (1 + m), 1, max_level)`.
 //!   Then the drop brakes: more than 20 calls in the last minute with over half dropped halves
-//!   the level; more than 50 live answers since the start with the drop rate above the target
+//!   the level; more than 50 live answers today with the drop rate above the target
 //!   applies the variant: `hard_limit` sets the level to 1.0, `average` halves it, `tapered`
 //!   multiplies it by `min(1, (stop − now) / 1000)` with the times as HHMM numbers (stop = the
 //!   end of the run; 1.0 after the stop time, as VICIdial does).
@@ -64,7 +84,7 @@
 use crate::request::CreateTask;
 
 mod spec;
-pub use spec::{PacerError, PacerSpec};
+pub use spec::{AdaptiveSpec, DiffTargetMethod, PacerError, PacerSpec, with_nearest_field};
 
 /// The O(1) summary of a task a pacer decides on.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -526,51 +546,66 @@ pub struct Adaptive {
     max_level: f64,
     intensity: f64,
     diff_target: f64,
+    /// `diff_target` also added to the agents counted when placing calls (CALLS_PLACED).
+    diff_in_calls: bool,
+    /// Count only agents waiting for a call (`available_only_ratio_tally`).
+    available_only: bool,
     variant: AdaptiveVariant,
     /// Time of day of the run's start and its stop, minutes since midnight.
     start_min: f64,
     stop_hhmm: f64,
+    /// Decision period, ms: 1 000, or 500 when the dialling loop is not whole seconds.
+    tick_ms: u64,
+    /// Decisions per dialling round.
+    loop_ticks: u64,
+    ticks: u64,
     samples: [(f64, f64); 20],
     n_samples: usize,
     seconds: u64,
     minute_calls: u64,
     minute_drops: u64,
     last_minute: (u64, u64),
-    answered_total: u64,
-    drops_total: u64,
-    rate_total: Option<f64>,
+    /// The calendar day (since the run's start day) the drop statistics are for.
+    day: u64,
+    answered_today: u64,
+    drops_today: u64,
+    rate_today: Option<f64>,
 }
 
 impl Adaptive {
-    /// An adaptive pacer aiming at `target` (a fraction), for a run starting at `start_min`
-    /// minutes after midnight and stopping at `stop_min`.
-    pub fn new(
-        target: f64,
-        max_level: f64,
-        intensity: f64,
-        diff_target: f64,
-        variant: AdaptiveVariant,
-        start_min: f64,
-        stop_min: f64,
-    ) -> Adaptive {
+    /// An adaptive pacer with `spec`'s settings aiming at `target` (a fraction) for a run
+    /// that happens at `clock`.
+    pub fn new(spec: &AdaptiveSpec, target: f64, clock: RunClock) -> Adaptive {
+        let loop_ms = crate::sim::ms(spec.loop_s).max(500);
+        let tick_ms = if loop_ms.is_multiple_of(1000) {
+            1000
+        } else {
+            500
+        };
         Adaptive {
-            level: 1.0,
+            level: spec.start_level.clamp(1.0, spec.max_level.max(1.0)),
             target,
-            max_level: max_level.max(1.0),
-            intensity: intensity / 100.0,
-            diff_target,
-            variant,
-            start_min,
-            stop_hhmm: hhmm(stop_min),
+            max_level: spec.max_level.max(1.0),
+            intensity: spec.intensity / 100.0,
+            diff_target: spec.diff_target,
+            diff_in_calls: spec.diff_target_method == DiffTargetMethod::CallsPlaced,
+            available_only: spec.available_only,
+            variant: spec.variant,
+            start_min: clock.start_min,
+            stop_hhmm: hhmm(clock.stop_min),
+            tick_ms,
+            loop_ticks: (loop_ms / tick_ms).max(1),
+            ticks: 0,
             samples: [(0.0, 0.0); 20],
             n_samples: 0,
             seconds: 0,
             minute_calls: 0,
             minute_drops: 0,
             last_minute: (0, 0),
-            answered_total: 0,
-            drops_total: 0,
-            rate_total: None,
+            day: 0,
+            answered_today: 0,
+            drops_today: 0,
+            rate_today: None,
         }
     }
 
@@ -579,6 +614,7 @@ impl Adaptive {
         self.level
     }
 
+    /// `AST_VDadapt.pl`: every 15 s, the level follows the agents' surplus, then the brakes.
     fn update_level(&mut self, now_ms: u64) {
         let k = self.n_samples.min(self.samples.len());
         if k == 0 {
@@ -602,7 +638,7 @@ impl Adaptive {
         if calls > 20 && drops * 2 > calls {
             self.level = (self.level / 2.0).max(1.0);
         }
-        if self.answered_total > 50 && self.rate_total.is_some_and(|r| r > self.target) {
+        if self.answered_today > 50 && self.rate_today.is_some_and(|r| r > self.target) {
             self.level = match self.variant {
                 AdaptiveVariant::HardLimit => 1.0,
                 AdaptiveVariant::Average => self.level / 2.0,
@@ -619,6 +655,57 @@ impl Adaptive {
             .max(1.0);
         }
     }
+
+    /// The once-a-second part: a sample, the minute's statistics, the 15 s update, and the
+    /// daily reset of the drop statistics at midnight.
+    fn every_second(&mut self, x: &PaceInput) {
+        let day = ((self.start_min * 60_000.0) as u64 + x.now_ms) / 86_400_000;
+        if day != self.day {
+            // VICIdial's drop statistics are today's: the level carries over, the counts
+            // start again.
+            self.day = day;
+            self.answered_today = 0;
+            self.drops_today = 0;
+            self.rate_today = None;
+        }
+        let i = self.n_samples % self.samples.len();
+        self.samples[i] = (
+            f64::from(x.idle) - f64::from(x.waiting),
+            f64::from(x.available),
+        );
+        self.n_samples += 1;
+        self.seconds += 1;
+        if self.seconds.is_multiple_of(60) {
+            self.last_minute = (self.minute_calls, self.minute_drops);
+            self.minute_calls = 0;
+            self.minute_drops = 0;
+            if self.answered_today > 0 {
+                self.rate_today = Some(self.drops_today as f64 / self.answered_today as f64);
+            }
+        }
+        if self.seconds.is_multiple_of(15) && x.available > 0 {
+            self.update_level(x.now_ms);
+        }
+    }
+
+    /// `AST_VDauto_dial.pl`: the calls to place in a dialling round.
+    fn calls_to_place(&self, x: &PaceInput) -> u32 {
+        // The agents counted: READY, QUEUE, INCALL (and DONE); an agent in wrap-up
+        // (dispositioning) is PAUSED and not counted. With the available-only tally, only
+        // READY agents count, and calls already with an agent are not subtracted.
+        let (agents, existing) = if self.available_only {
+            (x.idle, x.in_progress.saturating_sub(x.talking))
+        } else {
+            (x.available.saturating_sub(x.wrapping), x.in_progress)
+        };
+        let agents = if self.diff_in_calls {
+            (f64::from(agents) + self.diff_target).max(0.0)
+        } else {
+            f64::from(agents)
+        };
+        let goal = (self.level * agents).round() as u32;
+        goal.saturating_sub(existing)
+    }
 }
 
 /// Minutes since midnight as VICIdial's HHMM number (e.g. 17:30 → 1730), wrapping at 24 h.
@@ -632,39 +719,28 @@ impl Pacer for Adaptive {
         self.target = target;
     }
     fn decide(&mut self, x: &PaceInput) -> u32 {
-        let i = self.n_samples % self.samples.len();
-        self.samples[i] = (
-            f64::from(x.idle) - f64::from(x.waiting),
-            f64::from(x.available),
-        );
-        self.n_samples += 1;
-        self.seconds += 1;
-        if self.seconds.is_multiple_of(60) {
-            self.last_minute = (self.minute_calls, self.minute_drops);
-            self.minute_calls = 0;
-            self.minute_drops = 0;
-            if self.answered_total > 0 {
-                self.rate_total = Some(self.drops_total as f64 / self.answered_total as f64);
-            }
+        self.ticks += 1;
+        if (self.ticks * self.tick_ms).is_multiple_of(1000) {
+            self.every_second(x);
         }
-        if self.seconds.is_multiple_of(15) && x.available > 0 {
-            self.update_level(x.now_ms);
+        if self.ticks.is_multiple_of(self.loop_ticks) {
+            self.calls_to_place(x)
+        } else {
+            0
         }
-        let want = (self.level * f64::from(x.available)).round() as u32;
-        want.saturating_sub(x.in_progress)
     }
 
     fn tick_ms(&self) -> u64 {
-        1000
+        self.tick_ms
     }
 
     fn feedback(&mut self, f: Feedback) {
         match f {
             Feedback::AttemptEnded { .. } => self.minute_calls += 1,
             Feedback::TwoSecondRule { abandoned } => {
-                self.answered_total += 1;
+                self.answered_today += 1;
                 if abandoned {
-                    self.drops_total += 1;
+                    self.drops_today += 1;
                     self.minute_drops += 1;
                 }
             }
@@ -730,20 +806,11 @@ pub fn build(
             tick_ms: crate::sim::ms(*tick_s).max(1),
         }),
         PacerSpec::Poisson { calls_per_s } => Box::new(Poisson::new(*calls_per_s, seed)),
-        PacerSpec::Adaptive {
-            variant,
-            drop_target_pct,
-            max_level,
-            intensity,
-            diff_target,
-        } => Box::new(Adaptive::new(
-            drop_target_pct.map_or_else(|| adaptive_drop_target(task), |p| p / 100.0),
-            *max_level,
-            *intensity,
-            *diff_target,
-            *variant,
-            clock.start_min,
-            clock.stop_min,
+        PacerSpec::Adaptive(a) => Box::new(Adaptive::new(
+            a,
+            a.drop_target_pct
+                .map_or_else(|| adaptive_drop_target(task), |p| p / 100.0),
+            clock,
         )),
         PacerSpec::Clairvoyant => Box::new(Clairvoyant),
     }
@@ -800,8 +867,17 @@ mod tests {
         assert_eq!(hhmm(1440.0 + 65.0), 105.0);
     }
 
+    const NINE_TO_FIVE: RunClock = RunClock {
+        start_min: 9.0 * 60.0,
+        stop_min: 17.0 * 60.0,
+    };
+
     fn adaptive(variant: AdaptiveVariant) -> Adaptive {
-        Adaptive::new(0.03, 3.0, 0.0, 0.0, variant, 9.0 * 60.0, 17.0 * 60.0)
+        let spec = AdaptiveSpec {
+            variant,
+            ..AdaptiveSpec::default()
+        };
+        Adaptive::new(&spec, 0.03, NINE_TO_FIVE)
     }
 
     fn tick(p: &mut Adaptive, idle: u32, waiting: u32, now_s: u64) -> u32 {
@@ -879,5 +955,174 @@ mod tests {
             ..PaceInput::default()
         };
         assert_eq!(r.decide(&x), 14);
+    }
+
+    fn input(idle: u32, ringing: u32, waiting: u32, talking: u32, wrapping: u32) -> PaceInput {
+        PaceInput {
+            idle,
+            ringing,
+            waiting,
+            talking,
+            wrapping,
+            in_progress: ringing + waiting + talking,
+            available: idle + talking + wrapping,
+            ..PaceInput::default()
+        }
+    }
+
+    fn adaptive_with(spec: AdaptiveSpec) -> Adaptive {
+        Adaptive::new(&spec, 0.03, NINE_TO_FIVE)
+    }
+
+    #[test]
+    fn adaptive_counts_agents_as_vicidial_does() {
+        // 5 idle, 10 talking, 5 in wrap-up; 3 calls ringing and 1 waiting; 14 in progress.
+        let x = input(5, 3, 1, 10, 5);
+        let start = |available_only| {
+            adaptive_with(AdaptiveSpec {
+                start_level: 2.0,
+                available_only,
+                ..AdaptiveSpec::default()
+            })
+        };
+        // Counted: 20 available − 5 in wrap-up (PAUSED) = 15; round(2 · 15) − 14 = 16.
+        assert_eq!(start(false).decide(&x), 16);
+        // Available-only tally: round(2 · 5 idle) − (14 − 10 talking) = 6.
+        assert_eq!(start(true).decide(&x), 6);
+    }
+
+    #[test]
+    fn adaptive_diff_target_applies_where_its_method_says() {
+        let x = input(5, 3, 1, 10, 5);
+        let mk = |method| {
+            adaptive_with(AdaptiveSpec {
+                diff_target: 2.0,
+                diff_target_method: method,
+                ..AdaptiveSpec::default()
+            })
+        };
+        // adapt_calc_only: 15 counted, level 1: 15 − 14 = 1.
+        assert_eq!(mk(DiffTargetMethod::AdaptCalcOnly).decide(&x), 1);
+        // calls_placed: 15 + 2 = 17 counted: 17 − 14 = 3.
+        assert_eq!(mk(DiffTargetMethod::CallsPlaced).decide(&x), 3);
+        // And in the level update: D = 5 − 1 = 4, A = 20, m = (4 + 2) / 20 = 0.3 at 15 s.
+        let mut p = mk(DiffTargetMethod::AdaptCalcOnly);
+        for s in 1..=15 {
+            p.decide(&PaceInput {
+                now_ms: s * 1000,
+                ..x
+            });
+        }
+        assert!((p.level() - 1.3).abs() < 1e-12, "{}", p.level());
+    }
+
+    #[test]
+    fn adaptive_dials_every_loop_and_samples_every_second() {
+        let mut p = adaptive_with(AdaptiveSpec {
+            loop_s: 2.5,
+            ..AdaptiveSpec::default()
+        });
+        assert_eq!(p.tick_ms(), 500);
+        let x = input(5, 0, 0, 0, 0);
+        let dials: Vec<u32> = (1..=10)
+            .map(|k| {
+                p.decide(&PaceInput {
+                    now_ms: k * 500,
+                    ..x
+                })
+            })
+            .collect();
+        // Rounds at 2.5 s and 5 s only: 5 idle agents, nothing in progress, level 1.
+        assert_eq!(dials, [0, 0, 0, 0, 5, 0, 0, 0, 0, 5]);
+        // Samples once a second: the level moves at 15 s (30 decisions), not 7.5 s.
+        for k in 11..=29 {
+            p.decide(&PaceInput {
+                now_ms: k * 500,
+                ..x
+            });
+        }
+        assert_eq!(p.level(), 1.0);
+        p.decide(&PaceInput {
+            now_ms: 15_000,
+            ..x
+        });
+        // D̄ = 5, Ā = 5: m = 1, level 2.
+        assert_eq!(p.level(), 2.0);
+    }
+
+    #[test]
+    fn adaptive_starts_at_its_level_and_forgets_drops_at_midnight() {
+        // Start level 2.5: the first round dials round(2.5 · 4) = 10.
+        let mut p = adaptive_with(AdaptiveSpec {
+            start_level: 2.5,
+            ..AdaptiveSpec::default()
+        });
+        assert_eq!(p.decide(&input(4, 0, 0, 0, 0)), 10);
+        // A run from 23:58: 100 answers with 10 drops before midnight.
+        let late = RunClock {
+            start_min: 23.0 * 60.0 + 58.0,
+            stop_min: 24.0 * 60.0 + 60.0,
+        };
+        let mut p = Adaptive::new(&AdaptiveSpec::default(), 0.03, late);
+        for k in 0..110 {
+            p.feedback(Feedback::TwoSecondRule { abandoned: k < 10 });
+        }
+        let x = input(5, 0, 0, 0, 0);
+        for s in 1..=60 {
+            p.decide(&PaceInput {
+                now_ms: s * 1000,
+                ..x
+            });
+        }
+        assert_eq!(p.rate_today, Some(10.0 / 110.0));
+        // Midnight (two minutes in): the counts start again, the level carries over.
+        for s in 61..=121 {
+            p.decide(&PaceInput {
+                now_ms: s * 1000,
+                ..x
+            });
+        }
+        assert_eq!(
+            (p.answered_today, p.drops_today, p.rate_today),
+            (0, 0, None)
+        );
+        assert!(p.level() > 1.0, "the level carried over: {}", p.level());
+    }
+
+    #[test]
+    fn adaptive_minute_brake_halves_the_level() {
+        // Level 3 held by idle agents; then a minute of 30 calls with 20 dropped.
+        let mut p = adaptive_with(AdaptiveSpec {
+            start_level: 3.0,
+            ..AdaptiveSpec::default()
+        });
+        for _ in 0..30 {
+            p.feedback(Feedback::AttemptEnded {
+                answered: true,
+                ring_ms: 5000,
+            });
+        }
+        for k in 0..30 {
+            // 30 answers, 20 dropped: 20 > 50 but the rate brake needs > 50 answers today.
+            p.feedback(Feedback::TwoSecondRule { abandoned: k < 20 });
+        }
+        let x = input(0, 0, 0, 10, 0);
+        let run_to = |p: &mut Adaptive, from: u64, to: u64| {
+            for s in from..=to {
+                p.decide(&PaceInput {
+                    now_ms: s * 1000,
+                    ..x
+                });
+            }
+        };
+        run_to(&mut p, 1, 59);
+        // D̄ = 0: m = 0 keeps 3 at 15, 30 and 45 s.
+        assert_eq!(p.level(), 3.0);
+        // At 60 s the minute's statistics (30 calls, 20 dropped) are taken, then the update
+        // halves the level; the 75 s update reads the same minute and halves it again.
+        run_to(&mut p, 60, 60);
+        assert_eq!(p.level(), 1.5);
+        run_to(&mut p, 61, 75);
+        assert_eq!(p.level(), 1.0);
     }
 }

@@ -86,23 +86,7 @@ pub enum PacerSpec {
         calls_per_s: f64,
     },
     /// VICIdial's adaptive dial level (see `pacing`).
-    Adaptive {
-        /// What happens when the drop rate since the start exceeds the target.
-        #[serde(default)]
-        variant: super::AdaptiveVariant,
-        /// Drop-rate target in percent (default: the task's Quotiety, or 3 when it is 0).
-        #[serde(default)]
-        drop_target_pct: Option<f64>,
-        /// Highest dial level (VICIdial's default 3.0).
-        #[serde(default = "three")]
-        max_level: f64,
-        /// VICIdial's adaptive_intensity, −40 to 40 (default 0).
-        #[serde(default)]
-        intensity: f64,
-        /// VICIdial's adaptive_dl_diff_target, in agents (default 0).
-        #[serde(default)]
-        diff_target: f64,
-    },
+    Adaptive(AdaptiveSpec),
     /// The bound no real pacer can beat: dials only the numbers that will answer, timed from
     /// the pre-drawn outcomes so that each answers as an agent frees.
     Clairvoyant,
@@ -110,6 +94,72 @@ pub enum PacerSpec {
 
 fn three() -> f64 {
     3.0
+}
+
+/// The settings of the adaptive pacer, named after VICIdial's campaign fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdaptiveSpec {
+    /// What happens when the drop rate today exceeds the target (VICIdial's dial method
+    /// ADAPT_HARD_LIMIT, ADAPT_AVERAGE, ADAPT_TAPERED).
+    #[serde(default)]
+    pub variant: super::AdaptiveVariant,
+    /// Drop-rate target in percent (`adaptive_dropped_percentage`; default: the task's
+    /// Quotiety, or 3 when it is 0).
+    #[serde(default)]
+    pub drop_target_pct: Option<f64>,
+    /// Highest dial level (`adaptive_maximum_level`, VICIdial's default 3.0).
+    #[serde(default = "three")]
+    pub max_level: f64,
+    /// `adaptive_intensity`, −40 to 40 (default 0).
+    #[serde(default)]
+    pub intensity: f64,
+    /// `adaptive_dl_diff_target`, in agents (default 0): how many agents to keep waiting
+    /// (negative: calls to keep waiting).
+    #[serde(default)]
+    pub diff_target: f64,
+    /// Where `diff_target` applies (`dl_diff_target_method`, default `adapt_calc_only`).
+    #[serde(default)]
+    pub diff_target_method: DiffTargetMethod,
+    /// `available_only_ratio_tally`: count only the agents waiting for a call (default
+    /// false, as in VICIdial).
+    #[serde(default)]
+    pub available_only: bool,
+    /// Seconds between dialling rounds (`AST_VDauto_dial.pl`'s loop delay; VICIdial runs
+    /// 2.5). A multiple of 0.5 from 0.5 to 10; default 1.
+    #[serde(default = "one_f")]
+    pub loop_s: f64,
+    /// The dial level the run starts at (VICIdial's `auto_dial_level` carried over from the
+    /// day before); from 1 to `max_level`, default 1.
+    #[serde(default = "one_f")]
+    pub start_level: f64,
+}
+
+impl Default for AdaptiveSpec {
+    fn default() -> Self {
+        AdaptiveSpec {
+            variant: super::AdaptiveVariant::default(),
+            drop_target_pct: None,
+            max_level: 3.0,
+            intensity: 0.0,
+            diff_target: 0.0,
+            diff_target_method: DiffTargetMethod::default(),
+            available_only: false,
+            loop_s: 1.0,
+            start_level: 1.0,
+        }
+    }
+}
+
+/// Where the adaptive pacer's `diff_target` applies (VICIdial's `dl_diff_target_method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffTargetMethod {
+    /// Only in the dial-level update (`AST_VDadapt.pl`), VICIdial's default.
+    #[default]
+    AdaptCalcOnly,
+    /// Also added to the agents counted when placing calls (`AST_VDauto_dial.pl`).
+    CallsPlaced,
 }
 
 impl PacerSpec {
@@ -130,33 +180,7 @@ impl PacerSpec {
             PacerSpec::Poisson { calls_per_s } if !positive(*calls_per_s) => Err(
                 PacerError::field("poisson.calls_per_s", format!("{calls_per_s} must be > 0")),
             ),
-            PacerSpec::Adaptive { max_level, .. }
-                if !(max_level.is_finite() && *max_level >= 1.0) =>
-            {
-                Err(PacerError::field(
-                    "adaptive.max_level",
-                    format!("{max_level} must be at least 1.0"),
-                ))
-            }
-            PacerSpec::Adaptive { intensity, .. } if !(-40.0..=40.0).contains(intensity) => {
-                Err(PacerError::field(
-                    "adaptive.intensity",
-                    format!("{intensity} must be from -40 to 40"),
-                ))
-            }
-            PacerSpec::Adaptive {
-                drop_target_pct: Some(t),
-                ..
-            } if !(t.is_finite() && *t > 0.0 && *t <= 100.0) => Err(PacerError::field(
-                "adaptive.drop_target_pct",
-                format!("{t} must be a percentage above 0"),
-            )),
-            PacerSpec::Adaptive { diff_target, .. } if !diff_target.is_finite() => {
-                Err(PacerError::field(
-                    "adaptive.diff_target",
-                    format!("{diff_target} must be a number"),
-                ))
-            }
+            PacerSpec::Adaptive(a) => a.check(),
             _ => Ok(()),
         }
     }
@@ -175,22 +199,19 @@ impl PacerSpec {
             "clairvoyant" => Ok(PacerSpec::Clairvoyant),
             "adaptive" | "adaptive-average" | "adaptive-hard-limit" | "adaptive-tapered" => {
                 use super::AdaptiveVariant as V;
-                Ok(PacerSpec::Adaptive {
+                Ok(PacerSpec::Adaptive(AdaptiveSpec {
                     variant: match name {
                         "adaptive-hard-limit" => V::HardLimit,
                         "adaptive-tapered" => V::Tapered,
                         _ => V::Average,
                     },
-                    drop_target_pct: None,
-                    max_level: 3.0,
-                    intensity: 0.0,
-                    diff_target: 0.0,
-                })
+                    ..AdaptiveSpec::default()
+                }))
             }
             other if other.trim_start().starts_with('{') => {
                 serde_json::from_str(other).map_err(|e| PacerError::Json {
                     text: other.to_string(),
-                    message: e.to_string(),
+                    message: with_nearest_field(&e.to_string()),
                 })
             }
             other => Err(PacerError::Unknown {
@@ -208,12 +229,86 @@ impl PacerSpec {
             PacerSpec::Progressive => "progressive".into(),
             PacerSpec::Ratio { per_idle_agent, .. } => format!("ratio({per_idle_agent})"),
             PacerSpec::Poisson { calls_per_s } => format!("poisson({calls_per_s}/s)"),
-            PacerSpec::Adaptive { variant, .. } => match variant {
+            PacerSpec::Adaptive(AdaptiveSpec { variant, .. }) => match variant {
                 super::AdaptiveVariant::HardLimit => "adaptive(hard_limit)".into(),
                 super::AdaptiveVariant::Average => "adaptive(average)".into(),
                 super::AdaptiveVariant::Tapered => "adaptive(tapered)".into(),
             },
             PacerSpec::Clairvoyant => "clairvoyant".into(),
         }
+    }
+}
+
+impl AdaptiveSpec {
+    /// The adaptive pacer's own rules.
+    pub fn check(&self) -> Result<(), PacerError> {
+        let AdaptiveSpec {
+            max_level,
+            intensity,
+            drop_target_pct,
+            diff_target,
+            loop_s,
+            start_level,
+            ..
+        } = *self;
+        if !(max_level.is_finite() && max_level >= 1.0) {
+            return Err(PacerError::field(
+                "adaptive.max_level",
+                format!("{max_level} must be at least 1.0"),
+            ));
+        }
+        if !(-40.0..=40.0).contains(&intensity) {
+            return Err(PacerError::field(
+                "adaptive.intensity",
+                format!("{intensity} must be from -40 to 40"),
+            ));
+        }
+        if let Some(t) = drop_target_pct
+            && !(t.is_finite() && t > 0.0 && t <= 100.0)
+        {
+            return Err(PacerError::field(
+                "adaptive.drop_target_pct",
+                format!("{t} must be a percentage above 0"),
+            ));
+        }
+        if !diff_target.is_finite() {
+            return Err(PacerError::field(
+                "adaptive.diff_target",
+                format!("{diff_target} must be a number"),
+            ));
+        }
+        if !((0.5..=10.0).contains(&loop_s) && (loop_s * 2.0).fract() == 0.0) {
+            return Err(PacerError::field(
+                "adaptive.loop_s",
+                format!("{loop_s} must be a multiple of 0.5 from 0.5 to 10"),
+            ));
+        }
+        if !(start_level >= 1.0 && start_level <= max_level) {
+            return Err(PacerError::field(
+                "adaptive.start_level",
+                format!("{start_level} must be from 1 to max_level ({max_level})"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// serde's message for an unknown key (`unknown field `x`, expected one of `a`, `b``), with
+/// the nearest valid key named; any other message as it is.
+pub fn with_nearest_field(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((key, rest)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let nearest = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .min_by_key(|valid| strsim::levenshtein(key, valid));
+    match nearest {
+        Some(n) => format!("{message} (nearest: `{n}`)"),
+        None => message.to_string(),
     }
 }

@@ -530,7 +530,7 @@ pub fn parse(text: &str, name: &str) -> Result<ScenarioFile, ScenarioError> {
             line: inner.line(),
             column: inner.column(),
             json_path,
-            message: inner.to_string(),
+            message: crate::pacing::with_nearest_field(&inner.to_string()),
         }
     })
 }

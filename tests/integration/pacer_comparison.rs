@@ -112,4 +112,62 @@ fn unknown_keys_in_a_pacer_are_refused_naming_them() {
         let msg = e.to_string();
         assert!(msg.contains(key) && msg.contains(expected), "{msg}");
     }
+    // The nearest valid key is named.
+    for (json, nearest) in [
+        (r#"{"ratio":{"tik_s":1}}"#, "tick_s"),
+        (r#"{"adaptive":{"avilable_only":true}}"#, "available_only"),
+        (r#"{"adaptive":{"max_levle":2}}"#, "max_level"),
+    ] {
+        let msg = PacerSpec::from_cli(json).expect_err("a typo").to_string();
+        assert!(msg.ends_with(&format!("(nearest: `{nearest}`)")), "{msg}");
+    }
+}
+
+#[test]
+fn adaptive_settings_outside_their_ranges_are_refused() {
+    for (json, field) in [
+        (r#"{"adaptive":{"loop_s":0.3}}"#, "adaptive.loop_s"),
+        (r#"{"adaptive":{"loop_s":1.2}}"#, "adaptive.loop_s"),
+        (r#"{"adaptive":{"loop_s":10.5}}"#, "adaptive.loop_s"),
+        (
+            r#"{"adaptive":{"start_level":0.9}}"#,
+            "adaptive.start_level",
+        ),
+        (
+            r#"{"adaptive":{"start_level":3.5,"max_level":3}}"#,
+            "adaptive.start_level",
+        ),
+    ] {
+        let e = PacerSpec::from_cli(json).expect_err(json);
+        assert_eq!(e.field_name(), field, "{e}");
+    }
+    for json in [
+        r#"{"adaptive":{"loop_s":0.5}}"#,
+        r#"{"adaptive":{"loop_s":2.5}}"#,
+        r#"{"adaptive":{"loop_s":10}}"#,
+        r#"{"adaptive":{"start_level":3,"max_level":3}}"#,
+        r#"{"adaptive":{"available_only":true,"diff_target_method":"calls_placed"}}"#,
+    ] {
+        PacerSpec::from_cli(json).expect(json);
+    }
+}
+
+/// Issue 16's acceptance: on mid-team-50, the adaptive pacer with the available-only tally
+/// and a maximum level of 3 reaches at least 88 % utilisation at no more than 3 % abandon
+/// over 10 replications (the lower end of utilisation's 95 % interval and the upper end of
+/// the abandon rate's, so that the claim holds for the replications' mean, not one draw).
+#[test]
+fn available_only_adaptive_reaches_88_percent_on_mid_team_50() {
+    let sc = load("scenarios/mid-team-50.json", |_| {});
+    let spec = PacerSpec::from_cli(r#"{"adaptive":{"available_only":true,"max_level":3}}"#)
+        .expect("pacer");
+    let o = dialsim::simulate(&sc, sc.file.seed, 10, Some(&spec))["overall"].clone();
+    let util_lo = o["utilisation_ci95"][0]
+        .as_f64()
+        .expect("utilisation interval");
+    let abandon_hi = o["abandon_rate_ci95"][1]
+        .as_f64()
+        .expect("abandon interval");
+    assert!(util_lo >= 0.88, "utilisation {o}");
+    assert!(abandon_hi <= 0.03, "abandon {o}");
 }

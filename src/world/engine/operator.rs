@@ -188,10 +188,10 @@ impl Engine<'_> {
         if t.pacer_spec == PacerSpec::Platform {
             t.pacer = Box::new(pacing::PlatformPacer::new(&new, t.params.prompt_s));
             t.pacer.restarted(false);
-        } else if let PacerSpec::Adaptive {
+        } else if let PacerSpec::Adaptive(pacing::AdaptiveSpec {
             drop_target_pct: None,
             ..
-        } = t.pacer_spec
+        }) = t.pacer_spec
         {
             t.pacer.retarget(pacing::adaptive_drop_target(&new));
         }
