@@ -77,6 +77,9 @@ fn with_break(rewarm: u8, answer_rate: u32) -> Value {
         set(v, "AnswerRate", answer_rate.into());
         set(v, "WarmUpDuration", 300.into());
         v["bucket_s"] = 60.into();
+        // The whole team from the first instant: the pause this tests is the break's, not
+        // that of a team still logging in.
+        v["enterprise"]["login_ramp_s"] = Value::Null;
         v["enterprise"]["breaks"] = serde_json::json!([{"cnos": (1000..1011).map(|c| c.to_string()).collect::<Vec<_>>(), "start_s": 3600, "duration_s": 1800}]);
     })
 }
