@@ -31,6 +31,7 @@
 //! - [`report`]: the report JSON, replication merge, the terminal table, CSV.
 //! - [`expect`]: a scenario's `expect` block evaluated on a report.
 //! - [`sweep`]: grids of parameters or pacers on the same customers, the recommendation.
+//! - [`compare`]: pacers at equal abandon, read along each pacer's utilisation-against-abandon frontier.
 //! - [`page`]: the HTML report pages with their charts.
 //!
 //! ```
@@ -46,6 +47,7 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod compare;
 pub mod dist;
 pub mod enterprise;
 pub mod expect;

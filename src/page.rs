@@ -1,6 +1,6 @@
 //! The HTML report: one self-contained page (no network fetches, no scripts to run) with the
-//! headline figures and SVG charts drawn by plotters, for a run ([`run_page`]) or a sweep
-//! ([`sweep_page`]). Pure: report JSON in, HTML text out; the CLI writes the file.
+//! headline figures and SVG charts drawn by plotters, for a run ([`run_page`]), a sweep
+//! ([`sweep_page`]) or a comparison of pacers ([`compare_page`]). Pure: report JSON in, HTML text out; the CLI writes the file.
 //!
 //! Every chart is a `<figure id="chart-…">` holding the SVG and, beside it, the exact series
 //! it plots as a JSON data island (`<script type="application/json" class="series">`), so a
@@ -507,6 +507,62 @@ pub fn run_page(report: &Value) -> Result<String, PageError> {
     ))
 }
 
+/// The chart of utilisation against abandon rate the sweep and compare pages share.
+type AbandonChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// Utilisation-against-abandon axes from 0 to `x1` % abandon, utilisation ranged on `ys` (%),
+/// with the cap drawn as a dashed line at `cap` %.
+fn abandon_axes<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    caption: &str,
+    x1: f64,
+    ys: impl Iterator<Item = f64> + Clone,
+    cap: f64,
+) -> Result<AbandonChart<'a, 'b>, PageError> {
+    let y0 = ys.clone().fold(100.0, f64::min).min(100.0) * 0.95;
+    let y1 = top(ys, 0.0).min(105.0);
+    let mut chart = ChartBuilder::on(root)
+        .caption(caption, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0f64..x1, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .x_desc("abandon rate %")
+        .y_desc("utilisation %")
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(cap, y0), (cap, y1)],
+            6,
+            4,
+            RED_.stroke_width(1),
+        ))
+        .map_err(err)?
+        .label(format!("cap {cap:.2} %"))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], RED_));
+    Ok(chart)
+}
+
+/// The legend of an abandon chart, lower right.
+fn legend_box<'a, 'b: 'a>(chart: &mut AbandonChart<'a, 'b>) -> Result<(), PageError> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}
+
 /// The page of a sweep (`dialsim sweep --out`): the utilisation-versus-abandon frontier with
 /// the cap and the recommended cell, and a heat map of utilisation when two parameters vary.
 pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, PageError> {
@@ -547,25 +603,13 @@ pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, PageError> {
         let root = SVGBackend::with_string(&mut svg, (W, 420)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let x1 = top(xs.iter().copied(), cap);
-        let y0 = ys.iter().copied().fold(100.0, f64::min).min(100.0) * 0.95;
-        let y1 = top(ys.iter().copied(), 0.0).min(105.0);
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                "Utilisation against abandon rate, one point per cell",
-                ("sans-serif", 18),
-            )
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(0f64..x1, y0..y1)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .x_desc("abandon rate %")
-            .y_desc("utilisation %")
-            .draw()
-            .map_err(err)?;
+        let mut chart = abandon_axes(
+            &root,
+            "Utilisation against abandon rate, one point per cell",
+            x1,
+            ys.iter().copied(),
+            cap,
+        )?;
         chart
             .draw_series(
                 xs.iter()
@@ -575,16 +619,6 @@ pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, PageError> {
             .map_err(err)?
             .label("cell")
             .legend(|(x, y)| Circle::new((x + 9, y), 4, BLUE_.filled()));
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(cap, y0), (cap, y1)],
-                6,
-                4,
-                RED_.stroke_width(1),
-            ))
-            .map_err(err)?
-            .label(format!("cap {cap:.2} %"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], RED_));
         if let Some((bx, by)) = best_xy {
             chart
                 .draw_series(std::iter::once(Circle::new(
@@ -596,13 +630,7 @@ pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, PageError> {
                 .label("recommended")
                 .legend(|(x, y)| Circle::new((x + 9, y), 6, GREEN_.stroke_width(3)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
+        legend_box(&mut chart)?;
         root.present().map_err(err)?;
     }
     let mut body = format!(
@@ -644,6 +672,179 @@ pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, PageError> {
     }
     body += "</table>\n<p>Files beside this page: sweep.json, sweep.csv, cells.jsonl.</p>\n";
     Ok(page(&format!("dialsim sweep: {scenario}"), &body))
+}
+
+/// The page of a comparison (`dialsim compare --out`): every pacer's cells and frontier on one
+/// utilisation-against-abandon chart with the cap line, and the table of readings at equal
+/// abandon.
+pub fn compare_page(answer: &Value, cap_pct: f64) -> Result<String, PageError> {
+    const COLORS: [RGBColor; 6] = [
+        BLUE_,
+        ORANGE_,
+        GREEN_,
+        PURPLE_,
+        RGBColor(140, 86, 75),
+        GREY_,
+    ];
+    let pacers: Vec<Value> = answer["pacers"].as_array().cloned().unwrap_or_default();
+    // Per pacer: its name, its cells (abandon %, utilisation %) and its frontier in abandon
+    // order.
+    type Points = Vec<(f64, f64)>;
+    let series: Vec<(String, Points, Points)> = pacers
+        .iter()
+        .map(|p| {
+            let cells: Vec<(f64, f64)> = p["cells"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    (
+                        num(c, "abandon_rate") * 100.0,
+                        num(c, "utilisation") * 100.0,
+                    )
+                })
+                .collect();
+            let front: Vec<(f64, f64)> = p["frontier"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.as_u64().and_then(|i| cells.get(i as usize)).copied())
+                .collect();
+            (p["pacer"].as_str().unwrap_or("").to_string(), cells, front)
+        })
+        .collect();
+    // The chart shows abandon rates up to 2.5 times the largest of the cap and the rates read:
+    // the region a tuning decision is made in. Cells beyond it stay in compare.json and the
+    // frontier lines run to the chart's edge.
+    let at_max = answer["at_pct"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_f64)
+        .fold(cap_pct, f64::max);
+    let x_max = at_max * 2.5;
+    let clip = |front: &[(f64, f64)]| -> Vec<(f64, f64)> {
+        let mut out: Vec<(f64, f64)> = Vec::new();
+        for &(x, y) in front {
+            if x <= x_max {
+                out.push((x, y));
+            } else {
+                if let Some(&(px, py)) = out.last() {
+                    out.push((x_max, py + (y - py) * (x_max - px) / (x - px)));
+                }
+                break;
+            }
+        }
+        out
+    };
+    let series: Vec<(String, Points, Points)> = series
+        .into_iter()
+        .map(|(n, cells, front)| {
+            let shown = cells.into_iter().filter(|&(x, _)| x <= x_max).collect();
+            let front = clip(&front);
+            (n, shown, front)
+        })
+        .collect();
+    let all = || series.iter().flat_map(|(_, c, _)| c.iter().copied());
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, 460)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let x1 = top(all().map(|(x, _)| x), cap_pct).min(x_max);
+        let mut chart = abandon_axes(
+            &root,
+            "Utilisation against abandon rate: each pacer's knob swept",
+            x1,
+            all().map(|(_, y)| y),
+            cap_pct,
+        )?;
+        for (k, (name, cells, front)) in series.iter().enumerate() {
+            let color = COLORS[k % COLORS.len()];
+            chart
+                .draw_series(cells.iter().map(|&(x, y)| Circle::new((x, y), 3, color)))
+                .map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(
+                    front.iter().copied(),
+                    color.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color));
+            chart
+                .draw_series(
+                    front
+                        .iter()
+                        .map(|&(x, y)| Circle::new((x, y), 4, color.filled())),
+                )
+                .map_err(err)?;
+        }
+        legend_box(&mut chart)?;
+        root.present().map_err(err)?;
+    }
+    let mut body = format!(
+        "<h1>dialsim compare: {}</h1>\n<p>{} pacer(s), {} replication(s) a cell on the same customers (seed {}). Each pacer's aggressiveness knob is swept; the line joins the cells of its frontier (no cell of lower abandon has higher utilisation); hollow points are the other cells.</p>\n",
+        escape(answer["scenario"].as_str().unwrap_or("")),
+        pacers.len(),
+        answer["reps"],
+        answer["seed"],
+    );
+    body += &figure(
+        "frontiers",
+        &svg,
+        &json!({
+            "pacers": series.iter().map(|(n, c, f)| json!({"pacer": n, "cells_pct": c, "frontier_pct": f})).collect::<Vec<_>>(),
+            "cap_pct": cap_pct,
+        }),
+        &format!(
+            "Utilisation against abandon rate for every cell up to {x_max:.1} % abandon (the rest are in compare.json); each pacer's frontier drawn as a line; the dashed line is the cap."
+        ),
+    );
+    let at: Vec<f64> = answer["at_pct"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    body += "<table id=\"equal-abandon\"><tr><th>pacer (knob)</th>";
+    for a in &at {
+        body += &format!("<th>utilisation at {a} % abandon</th>");
+    }
+    body += "</tr>\n";
+    for p in &pacers {
+        let knob = p["knob"]
+            .as_str()
+            .map(|k| format!(" ({k})"))
+            .unwrap_or_default();
+        body += &format!(
+            "<tr><td>{}{}</td>",
+            escape(p["pacer"].as_str().unwrap_or("")),
+            escape(&knob)
+        );
+        for r in p["at"].as_array().into_iter().flatten() {
+            body += &match r["utilisation"].as_f64() {
+                Some(u) => format!(
+                    "<td>{:.1} % [{:.1}, {:.1}]{}</td>",
+                    u * 100.0,
+                    r["utilisation_ci95"][0].as_f64().unwrap_or(u) * 100.0,
+                    r["utilisation_ci95"][1].as_f64().unwrap_or(u) * 100.0,
+                    if r["status"] == "beyond_range" {
+                        " +"
+                    } else {
+                        ""
+                    }
+                ),
+                None => "<td>below range</td>".into(),
+            };
+        }
+        body += "</tr>\n";
+    }
+    body += "</table>\n<p>+ : the knob's most aggressive cell stays below this abandon rate (its figure is shown). Below range: the knob's most careful cell abandons more. Intervals are interpolated between the two neighbouring cells' 95 % intervals.</p>\n<p>Files beside this page: compare.json.</p>\n";
+    Ok(page(
+        &format!(
+            "dialsim compare: {}",
+            answer["scenario"].as_str().unwrap_or("")
+        ),
+        &body,
+    ))
 }
 
 fn heat_map(cells: &[Value], a: &str, b: &str) -> Result<String, PageError> {

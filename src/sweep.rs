@@ -25,7 +25,7 @@ pub struct Axis {
 }
 
 /// Split on commas outside brackets and braces, so JSON values survive.
-fn split_top(text: &str) -> Vec<String> {
+pub fn split_top(text: &str) -> Vec<String> {
     let (mut out, mut cur, mut depth) = (Vec::new(), String::new(), 0i32);
     for ch in text.chars() {
         match ch {
@@ -43,7 +43,8 @@ fn split_top(text: &str) -> Vec<String> {
     out.into_iter().map(|s| s.trim().to_string()).collect()
 }
 
-fn number(x: f64) -> Value {
+/// A grid value as JSON: rounded to 9 decimals, whole numbers as integers (so `1.0` is `1`).
+pub fn number(x: f64) -> Value {
     let r = (x * 1e9).round() / 1e9;
     if r.fract() == 0.0 && r.abs() < 1e15 {
         Value::from(r as i64)

@@ -3,6 +3,7 @@
 #[macro_use]
 mod output;
 mod check;
+mod compare;
 mod run;
 mod sweep;
 mod validate;
@@ -131,8 +132,78 @@ enum Command {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
+    /// Compare pacers at equal abandon: sweep each pacer's aggressiveness knob on the same
+    /// customers (Quotiety for platform, max_level for adaptive, per_idle_agent for ratio),
+    /// keep its utilisation-against-abandon frontier and read it at the given abandon rates.
+    /// Exit 0, or 2 on invalid input
+    Compare {
+        /// The scenario file
+        scenario: PathBuf,
+        /// Pacers, comma-separated: names (platform, adaptive, adaptive-tapered, ratio,
+        /// progressive, clairvoyant) or a pacer's JSON, whose settings besides the knob are kept
+        #[arg(
+            long,
+            default_value = "platform,adaptive,ratio,progressive,clairvoyant"
+        )]
+        pacers: String,
+        /// Replications per cell (default: the scenario's, else 5)
+        #[arg(long)]
+        reps: Option<u32>,
+        /// Master seed (default: the scenario's)
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Abandon rates to read the frontiers at, percent
+        #[arg(long, default_value = "1,2,3")]
+        at: String,
+        /// The cap line drawn on the page, percent
+        #[arg(long, default_value_t = 3.0)]
+        cap: f64,
+        /// Print JSON instead of the table
+        #[arg(long)]
+        json: bool,
+        /// Write compare.json and index.html (every frontier on one chart) into this directory
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores). Results do not depend on it
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Print the scenario JSON Schema.
     Schema,
+}
+
+/// Print `msg` to stderr; exit 2 (invalid input).
+fn invalid(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("{msg}");
+    Ok(ExitCode::from(EXIT_INVALID))
+}
+
+/// A scenario file's text (within the input limit) and its parsed shape, or the message.
+fn read_scenario(
+    path: &std::path::Path,
+) -> Result<(String, dialsim::scenario::ScenarioFile), String> {
+    let text = dialsim::limits::read_capped(path, dialsim::limits::MAX_INPUT_BYTES)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let file =
+        dialsim::scenario::parse(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
+    Ok((text, file))
+}
+
+/// `--reps` and `--threads` within their limits (the message names the flag).
+fn check_reps_threads(reps: u32, threads: Option<usize>) -> Result<(), String> {
+    if !(1..=dialsim::limits::MAX_REPS).contains(&reps) {
+        return Err(format!(
+            "--reps {reps}: from 1 to {}",
+            dialsim::limits::MAX_REPS
+        ));
+    }
+    if let Some(t) = threads.filter(|&t| t > dialsim::limits::MAX_THREADS) {
+        return Err(format!(
+            "--threads {t}: at most {}",
+            dialsim::limits::MAX_THREADS
+        ));
+    }
+    Ok(())
 }
 
 /// Run the command line.
@@ -185,6 +256,27 @@ pub fn run() -> anyhow::Result<ExitCode> {
             json,
         } => sweep::merge(&dirs, &out, max_abandon, json),
         Command::Check { scenarios } => check::run(&scenarios),
+        Command::Compare {
+            scenario,
+            pacers,
+            reps,
+            seed,
+            at,
+            cap,
+            json,
+            out,
+            threads,
+        } => compare::run(compare::Options {
+            scenario,
+            pacers,
+            reps,
+            seed,
+            at,
+            cap_pct: cap,
+            json,
+            out,
+            threads,
+        }),
         Command::Schema => {
             outln!(
                 "{}",

@@ -8,8 +8,7 @@
 //! written atomically.
 
 use super::output::write_atomic;
-use super::{EXIT_INVALID, EXIT_OK};
-use dialsim::scenario;
+use super::{EXIT_OK, invalid};
 use dialsim::sweep::{self, Axis, CellResult, SweepMeta as Meta};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -91,19 +90,10 @@ fn read_cells_checked(path: &Path, count: usize) -> Result<BTreeMap<usize, CellR
     sweep::parse_cells(&text, count).map_err(|e| format!("{}:{e}", path.display()))
 }
 
-fn invalid(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
-    eprintln!("{msg}");
-    Ok(ExitCode::from(EXIT_INVALID))
-}
-
 /// Run a sweep.
 pub fn run(o: Options) -> anyhow::Result<ExitCode> {
-    let text = match dialsim::limits::read_capped(&o.scenario, dialsim::limits::MAX_INPUT_BYTES) {
-        Ok(t) => t,
-        Err(e) => return invalid(format!("{}: cannot read: {e}", o.scenario.display())),
-    };
-    let file = match scenario::parse(&text, &o.scenario.display().to_string()) {
-        Ok(f) => f,
+    let (text, file) = match super::read_scenario(&o.scenario) {
+        Ok(x) => x,
         Err(e) => return invalid(e),
     };
     let axes: Vec<Axis> = match o.sets.iter().map(|s| sweep::parse_set(s)).collect() {
@@ -124,17 +114,8 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         Err(e) => return invalid(e),
     };
     let reps = o.reps.or(file.reps).unwrap_or(1);
-    if !(1..=dialsim::limits::MAX_REPS).contains(&reps) {
-        return invalid(format!(
-            "--reps {reps}: from 1 to {}",
-            dialsim::limits::MAX_REPS
-        ));
-    }
-    if let Some(t) = o.threads.filter(|&t| t > dialsim::limits::MAX_THREADS) {
-        return invalid(format!(
-            "--threads {t}: at most {}",
-            dialsim::limits::MAX_THREADS
-        ));
+    if let Err(e) = super::check_reps_threads(reps, o.threads) {
+        return invalid(e);
     }
     let prepared = match sweep::prepare(&file, &text, &o.scenario, &axes) {
         Ok(p) => p,

@@ -5,6 +5,7 @@ mod api_page;
 mod architecture;
 mod calendar_rules;
 mod cli;
+mod compare;
 mod engine_pacing;
 mod fidelity;
 mod golden;
