@@ -19,6 +19,7 @@
 //! - [`request`]: the CreateTask model (typed parameters, validation, wire encoding, response, codes).
 //! - [`enterprise`]: the objects a request refers to (agents, groups, IVRs, voices, …).
 //! - [`platform`]: the platform store and its operations (limits, lifecycle, exclusivity).
+//! - [`abandon`]: the abandon-rate definition of a task, its per-minute tally and compliance windows.
 //! - [`calendar`]: wall-clock time of simulated instants, time conditions as windows.
 //! - [`dist`]: named duration distributions.
 //! - [`scenario`]: the scenario file, loaded and checked into typed tasks.
@@ -46,6 +47,7 @@
 
 #![warn(missing_docs)]
 
+pub mod abandon;
 pub mod calendar;
 pub mod compare;
 pub mod dist;

@@ -38,6 +38,13 @@ pub struct CallCounts {
     pub answered_open_at_end: u64,
     /// Numbers the clairvoyant pacer passed over because they would not answer (never dialled).
     pub skipped: u64,
+    /// Answers by an answering machine (part of `answered`).
+    pub machine_answered: u64,
+    /// Answered calls hung up by answering-machine detection (machines detected, and live
+    /// people taken for machines).
+    pub amd_hung_up: u64,
+    /// Of those, live people (detection's false positives).
+    pub amd_false_positive: u64,
 }
 
 impl CallCounts {
@@ -58,6 +65,9 @@ impl CallCounts {
         self.connected_within_2s += o.connected_within_2s;
         self.ringing_at_end += o.ringing_at_end;
         self.answered_open_at_end += o.answered_open_at_end;
+        self.machine_answered += o.machine_answered;
+        self.amd_hung_up += o.amd_hung_up;
+        self.amd_false_positive += o.amd_false_positive;
     }
 
     /// Every placed call ends in exactly one outcome; every answered call in exactly one
@@ -74,12 +84,16 @@ impl CallCounts {
             + self.hung_up
             + self.dropped
             + self.ivr_completed
+            + self.amd_hung_up
             + self.answered_open_at_end;
         if resolved != self.answered {
             return Err(format!(
-                "answered {} != connected+hung_up+dropped+ivr_completed+open {}",
+                "answered {} != connected+hung_up+dropped+ivr_completed+amd_hung_up+open {}",
                 self.answered, resolved
             ));
+        }
+        if self.amd_false_positive > self.amd_hung_up || self.machine_answered > self.answered {
+            return Err("detection's counts exceed the answers they are part of".into());
         }
         if self.connected_within_2s + self.abandoned > self.answered {
             return Err("connected within 2 s + abandoned exceeds answered".into());

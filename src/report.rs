@@ -12,6 +12,8 @@ use serde_json::{Map, Value, json};
 /// Report keys that are rates: with several replications each gains a `<key>_ci95` sibling.
 pub const RATE_KEYS: &[&str] = &[
     "abandon_rate",
+    "abandon_defined_rate",
+    "abandon_worst_window_rate",
     "hangup_rate",
     "answer_rate",
     "utilisation",
@@ -98,10 +100,20 @@ fn figures(
         "numbers_done": numbers_done,
         "list_penetration": round6(ratio(numbers_done, numbers_total)),
     });
-    match v {
+    let mut m = match v {
         Value::Object(m) => m,
         _ => Map::new(),
+    };
+    // Answering machines and their detection, in reports of runs that have them.
+    if counts.machine_answered + counts.amd_hung_up > 0 {
+        m.insert("machine_answered".into(), json!(counts.machine_answered));
+        m.insert("amd_hung_up".into(), json!(counts.amd_hung_up));
+        m.insert(
+            "amd_false_positive".into(),
+            json!(counts.amd_false_positive),
+        );
     }
+    m
 }
 
 fn task_json(t: &TaskResult, duration_ms: u64) -> Value {
@@ -162,6 +174,9 @@ fn task_json(t: &TaskResult, duration_ms: u64) -> Value {
                 .collect::<Vec<_>>()
         ),
     );
+    if let Some(a) = &t.abandon {
+        m.insert("abandon_defined".into(), a.clone());
+    }
     let _ = duration_ms;
     Value::Object(m)
 }
@@ -190,6 +205,30 @@ pub fn run_json(sc: &Scenario, r: &RunResult) -> Value {
         .collect::<Option<Vec<f64>>>()
         .map(|v| v.into_iter().fold(0.0, f64::max));
     overall.insert("list_finished_at_s".into(), json!(finished));
+    // Under the tasks' own abandon definitions (when any task gives one): the rate over
+    // every such task's counted calls, and the worst window of any of them.
+    let defined: Vec<&Value> = r.tasks.iter().filter_map(|t| t.abandon.as_ref()).collect();
+    if !defined.is_empty() {
+        let sum = |k: &str| {
+            defined
+                .iter()
+                .map(|a| a[k].as_u64().unwrap_or(0))
+                .sum::<u64>()
+        };
+        overall.insert(
+            "abandon_defined_rate".into(),
+            json!(round6(ratio(sum("abandoned"), sum("counted")))),
+        );
+        overall.insert(
+            "abandon_worst_window_rate".into(),
+            json!(
+                defined
+                    .iter()
+                    .filter_map(|a| a["worst_window_rate"].as_f64())
+                    .fold(0.0, f64::max)
+            ),
+        );
+    }
     let agents: Vec<Value> = r
         .agents
         .iter()

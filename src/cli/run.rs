@@ -156,6 +156,7 @@ fn write_cdr(file: &Path, sc: &Scenario, calls: &[CallRecord]) -> anyhow::Result
             "WaitDuration": secs(c.wait_ms),
             "BridgeDuration": secs(c.bridge_duration_ms),
             "Cno": c.cno,
+            "IsRealAnswer": c.real_answer.map(u8::from),
         })
     };
     let jsonl = file.extension().and_then(|e| e.to_str()) == Some("jsonl");

@@ -165,6 +165,17 @@ impl ScenarioFile {
         if let Some(d) = &c.talk_s {
             dists.push(("customers.talk_s".into(), d));
         }
+        if let Some(d) = &c.greeting_s {
+            dists.push(("customers.greeting_s".into(), d));
+        }
+        if let Some(d) = &c.machine_message_s {
+            dists.push(("customers.machine_message_s".into(), d));
+        }
+        for (i, t) in self.tasks.iter().enumerate() {
+            if let Some(a) = &t.amd {
+                dists.push((format!("tasks[{i}].amd.detection_s"), &a.detection_s));
+            }
+        }
         for (i, ivr) in self.enterprise.ivrs.iter().enumerate() {
             dists.push((format!("enterprise.ivrs[{i}].duration_s"), &ivr.duration_s));
         }
@@ -194,7 +205,27 @@ impl ScenarioFile {
                 "customers.unreachable_probability".into(),
                 c.unreachable_probability,
             ),
+            ("customers.machine_share".into(), c.machine_share),
         ];
+        for (i, t) in self.tasks.iter().enumerate() {
+            if let Some(a) = &t.amd {
+                probs.push((format!("tasks[{i}].amd.true_positive"), a.true_positive));
+                probs.push((format!("tasks[{i}].amd.false_positive"), a.false_positive));
+            }
+        }
+        if let Some(h) = &c.machine_share_by_hour {
+            if h.len() != 24 {
+                p.bad(
+                    "customers.machine_share_by_hour".into(),
+                    format!("needs 24 values, one per hour (got {})", h.len()),
+                );
+            }
+            probs.extend(
+                h.iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("customers.machine_share_by_hour[{i}]"), *p)),
+            );
+        }
         for (key, scales) in [
             ("patience_scale_by_hour", &c.patience_scale_by_hour),
             ("talk_scale_by_hour", &c.talk_scale_by_hour),
@@ -593,6 +624,27 @@ impl ScenarioFile {
                     request_problem: None,
                 });
             }
+            if let Some(def) = &spec.abandon {
+                if let Err((field, rule)) = def.check() {
+                    p.list.push(ScenarioProblem {
+                        location: name.clone(),
+                        json_path: format!("tasks[{ti}].abandon.{field}"),
+                        message: rule,
+                        request_problem: None,
+                    });
+                }
+                if v.task
+                    .as_ref()
+                    .is_some_and(|r| r.task_type == crate::request::TaskType::Automatic)
+                {
+                    p.list.push(ScenarioProblem {
+                        location: name.clone(),
+                        json_path: format!("tasks[{ti}].abandon"),
+                        message: "an abandon definition is for Type 1 (predictive) tasks: a Type 2 task's answered calls go to the IVR, never to an agent".into(),
+                        request_problem: None,
+                    });
+                }
+            }
             if let Some(request) = v.task {
                 let cnos: Vec<String> = match request.call_group_type {
                     crate::request::CallGroupType::AgentList => request.cnos.clone(),
@@ -619,6 +671,8 @@ impl ScenarioFile {
                         NumbersSpec::Count { backup_tels, .. } => backup_tels.min(8),
                         NumbersSpec::File { .. } => 0,
                     },
+                    abandon: spec.abandon.clone(),
+                    amd: spec.amd.clone(),
                 });
             }
         }

@@ -369,6 +369,64 @@ pub struct CustomerSpec {
     /// reference model dialer-ref v1 does not truncate answers.
     #[serde(default)]
     pub answers_after_timeout: bool,
+    /// The customer's greeting after answering ("Hello?"), seconds: where an abandon clock of
+    /// `greeting_end` starts. Drawn last from the number's stream, so giving it changes no
+    /// other draw. None: no greeting (the clock starts at the answer).
+    #[serde(default)]
+    pub greeting_s: Option<Dist>,
+    /// Share of answers that are answering machines (0 to 1, default 0).
+    #[serde(default)]
+    pub machine_share: f64,
+    /// Optional 24 values, one per hour of day, replacing `machine_share` in that hour.
+    #[serde(default)]
+    pub machine_share_by_hour: Option<Vec<f64>>,
+    /// How long an answering machine keeps the line (its greeting, the beep and the longest
+    /// message it records), seconds; default 20. An undetected machine that reaches an agent
+    /// holds the agent for it; one left waiting hangs up when it ends.
+    #[serde(default)]
+    pub machine_message_s: Option<Dist>,
+}
+
+/// What a task's answering-machine detection does (scenario `tasks[i].amd`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmdSpec {
+    /// How long detection needs after the customer's greeting (`customers.greeting_s`; with
+    /// none, after the answer) before it decides, seconds (default 3): the customer hears
+    /// silence meanwhile.
+    #[serde(default = "default_amd_detection")]
+    pub detection_s: Dist,
+    /// Share of machines detected (default 0.9).
+    #[serde(default = "default_amd_tp")]
+    pub true_positive: f64,
+    /// Share of live people taken for a machine and hung up on (default 0.03).
+    #[serde(default = "default_amd_fp")]
+    pub false_positive: f64,
+    /// What a detected machine gets: `hang_up` (default), or `message` (a Type 2 task plays
+    /// its IVR message to the machine, which records it).
+    #[serde(default)]
+    pub on_detect: AmdAction,
+}
+
+fn default_amd_detection() -> Dist {
+    Dist::Bare(3.0)
+}
+fn default_amd_tp() -> f64 {
+    0.9
+}
+fn default_amd_fp() -> f64 {
+    0.03
+}
+
+/// What a detected machine gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AmdAction {
+    /// The dialer hangs up.
+    #[default]
+    HangUp,
+    /// A Type 2 task plays its IVR message to the machine.
+    Message,
 }
 
 /// A task's numbers.
@@ -406,6 +464,14 @@ pub struct TaskSpec {
     /// Its pacer.
     #[serde(default = "default_pacer")]
     pub pacer: PacerSpec,
+    /// How its abandon rate is defined and judged (see [`crate::abandon`]); none: the
+    /// platform's 2-second rule over the whole run only.
+    #[serde(default)]
+    pub abandon: Option<crate::abandon::AbandonDefinition>,
+    /// Answering-machine detection for the task's calls; none: no detection (machines are
+    /// answered like people).
+    #[serde(default)]
+    pub amd: Option<AmdSpec>,
 }
 
 /// A checked task: typed request, number count, pacer.
@@ -421,6 +487,10 @@ pub struct Task {
     pub agents: Vec<u32>,
     /// Backup numbers per number.
     pub backup_tels: u32,
+    /// Its abandon-rate definition, if the scenario gives one.
+    pub abandon: Option<crate::abandon::AbandonDefinition>,
+    /// Its answering-machine detection, if any.
+    pub amd: Option<AmdSpec>,
 }
 
 /// A checked scenario, ready for the engine.

@@ -41,6 +41,9 @@ pub struct CallRecord {
     pub bridge_duration_ms: Option<u64>,
     /// The agent who talked to the customer.
     pub cno: Option<String>,
+    /// The platform's IsRealAnswer: a person answered (true), a machine (false); none when
+    /// nobody answered.
+    pub real_answer: Option<bool>,
 }
 /// Why a task's numbers finished.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -84,6 +87,9 @@ pub struct PauseRecord {
 /// Per-task results.
 #[derive(Debug, Clone)]
 pub struct TaskResult {
+    /// The abandon rate under the task's definition (see [`crate::abandon::summary`]), when
+    /// the scenario gives one.
+    pub abandon: Option<serde_json::Value>,
     /// Why numbers finished.
     pub fates: NumberFates,
     /// Numbers by the attempts they had when they finished (index = attempts).

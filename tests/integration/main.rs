@@ -1,6 +1,7 @@
 //! All integration tests, one binary (matklad's "Delete Cargo Integration Tests"), one file per
 //! behaviour.
 
+mod abandon_definition;
 mod api_page;
 mod architecture;
 mod calendar_rules;

@@ -24,6 +24,8 @@ pub(super) enum CallState {
     /// Drawn and timed by the clairvoyant pacer, not dialled yet.
     Planned,
     Ringing,
+    /// Answered, heard by answering-machine detection.
+    Amd,
     /// Answered, hearing the CustomerVoice prompt.
     Prompt,
     /// Answered, waiting for an agent.
@@ -102,6 +104,18 @@ pub(super) struct Call {
     pub ivr_ms: u64,
     /// The 2-second rule has been decided for it.
     pub decided_2s: bool,
+    /// ... and the decision was "abandoned".
+    pub abandoned_2s: bool,
+    /// The customer's greeting after the answer, ms (0 unless `customers.greeting_s`).
+    pub greeting_ms: u32,
+    /// An answering machine answered.
+    pub machine: bool,
+    /// Detection will take it for a machine (rightly or not).
+    pub amd_detect: bool,
+    /// How long detection listens, ms.
+    pub amd_ms: u32,
+    /// Detection hung up on it.
+    pub amd_hung_up: bool,
     pub overflowed: bool,
     /// When its agent will answer, if that is certain.
     pub sure_at: When,
@@ -182,8 +196,9 @@ impl Engine<'_> {
         let ti = usize::from(c.task);
         let t = &mut self.tasks[ti];
         t.ringing -= 1;
+        // What a real pacer sees: a call detection takes for a machine is no answer.
         t.pacer.feedback(Feedback::AttemptEnded {
-            answered: c.fate == Fate::Answer,
+            answered: c.fate == Fate::Answer && !c.amd_detect,
             ring_ms: c.ring_ms,
         });
         match c.fate {
@@ -199,11 +214,71 @@ impl Engine<'_> {
             return;
         }
         t.counts.answered += 1;
+        if c.machine {
+            t.counts.machine_answered += 1;
+        }
         if let Some(k) = c.clid {
             t.caller_ids[usize::from(k)].answered += 1;
         }
         self.calls[call as usize].answered_at = When::at(self.now);
         self.bucket(self.now).answered += 1;
+        // Detection that neither listens nor hangs up is no step at all.
+        if self.sc.tasks[ti].amd.is_some() && (c.amd_ms > 0 || c.amd_detect) {
+            self.calls[call as usize].state = CallState::Amd;
+            self.schedule_in(
+                u64::from(c.amd_ms),
+                Ev::AmdEnd {
+                    call,
+                    epoch: c.epoch,
+                },
+            );
+            return;
+        }
+        self.after_answer(call);
+    }
+
+    /// Detection has listened: a call it takes for a machine is hung up (or, for a Type 2
+    /// task set to `message`, hears the IVR message); the others go on as answered calls.
+    pub(super) fn amd_end(&mut self, call: u32) {
+        let c = self.calls[call as usize];
+        let ti = usize::from(c.task);
+        if !c.amd_detect {
+            self.after_answer(call);
+            return;
+        }
+        let message = self.sc.tasks[ti]
+            .amd
+            .as_ref()
+            .is_some_and(|a| a.on_detect == crate::scenario::AmdAction::Message);
+        if message && self.tasks[ti].ttype == TaskType::Automatic {
+            // The machine records the task's IVR message.
+            self.calls[call as usize].state = CallState::InIvr;
+            self.schedule_in(
+                c.ivr_ms,
+                Ev::IvrEnd {
+                    call,
+                    epoch: c.epoch,
+                },
+            );
+            return;
+        }
+        let t = &mut self.tasks[ti];
+        t.counts.amd_hung_up += 1;
+        if !c.machine {
+            t.counts.amd_false_positive += 1;
+        }
+        let cc = &mut self.calls[call as usize];
+        cc.amd_hung_up = true;
+        cc.end_reason = EndReason::Forced;
+        self.end_call(call);
+        self.pace_if_fill(ti);
+    }
+
+    /// An answered call (past any detection): the IVR of a Type 2 task, else the prompt or
+    /// the agent search.
+    fn after_answer(&mut self, call: u32) {
+        let c = self.calls[call as usize];
+        let ti = usize::from(c.task);
         let t = &mut self.tasks[ti];
         if t.ttype == TaskType::Automatic {
             self.calls[call as usize].state = CallState::InIvr;
@@ -264,6 +339,7 @@ impl Engine<'_> {
             return;
         }
         c.decided_2s = true;
+        c.abandoned_2s = abandoned;
         let ti = usize::from(c.task);
         let t = &mut self.tasks[ti];
         t.pacer.feedback(Feedback::TwoSecondRule { abandoned });
@@ -413,6 +489,50 @@ impl Engine<'_> {
         self.schedule_in(wrap, Ev::WrapEnd { agent: a, epoch });
     }
 
+    /// Count an answered call under its task's abandon definition (at its end, or at the end
+    /// of the run for a call still open): see [`crate::abandon`] for the rules.
+    pub(super) fn tally_abandon(&mut self, call: u32) {
+        let c = self.calls[call as usize];
+        let ti = usize::from(c.task);
+        let Some((def, tally)) = &mut self.tasks[ti].abandon else {
+            return;
+        };
+        let Some(answered) = c.answered_at.get() else {
+            return;
+        };
+        use crate::abandon::{AbandonClock, Denominator};
+        let queued = c.search_at > 0 || c.decided_2s;
+        let counted = match def.denominator {
+            Denominator::Answered => true,
+            Denominator::Live => !c.machine,
+            Denominator::Queued => queued,
+        };
+        if !counted {
+            return;
+        }
+        let abandoned = if c.amd_hung_up {
+            // A live person detection hung up on was never connected; a detected machine
+            // (counted only by an `answered` denominator) was no abandon.
+            !c.machine
+        } else if def.is_platform_rule() {
+            c.abandoned_2s
+        } else {
+            let start = match def.clock {
+                AbandonClock::Queue => queued.then_some(c.search_at),
+                AbandonClock::Answer => Some(answered),
+                AbandonClock::GreetingEnd => Some(answered + u64::from(c.greeting_ms)),
+            };
+            match (start, c.bridged_at.get()) {
+                (None, _) => false,
+                (Some(s), Some(b)) => b > s + def.threshold_ms(),
+                // Never bridged: abandoned once the call has ended, or once its threshold
+                // has passed (a call still open at the end of the run).
+                (Some(s), None) => c.state == CallState::Done || self.now > s + def.threshold_ms(),
+            }
+        };
+        tally.add(answered, abandoned);
+    }
+
     pub(super) fn end_call(&mut self, call: u32) {
         let ti = usize::from(self.calls[call as usize].task);
         if self.cdr.is_some() {
@@ -422,6 +542,7 @@ impl Engine<'_> {
             }
         }
         self.calls[call as usize].state = CallState::Done;
+        self.tally_abandon(call);
         self.free_calls.push(call);
         self.lines(ti, -1);
         self.number_outcome(call);

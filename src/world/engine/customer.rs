@@ -192,6 +192,7 @@ impl Engine<'_> {
         }
         let p = &t.params;
         let (mut patience, mut talk, mut ivr) = (0, 1, 1);
+        let (mut greeting_ms, mut machine, mut amd_detect, mut amd_ms) = (0u32, false, false, 0u32);
         let (fate, ring_ms) = if u_kind < c.invalid_probability {
             (Fate::Invalid, INVALID_MS)
         } else if u_kind < c.invalid_probability + c.unreachable_probability {
@@ -218,6 +219,40 @@ impl Engine<'_> {
             talk =
                 ms(talk_dist.sample(&mut rng) * scale(&c.talk_scale_by_hour).unwrap_or(1.0)).max(1);
             ivr = ms(p.ivr_duration.sample(&mut rng)).max(1);
+            // Greeting, machine and detection come last in the stream and only when the
+            // scenario has them, so that a scenario without them draws what it always drew.
+            if let Some(g) = &c.greeting_s {
+                greeting_ms = ms(g.sample(&mut rng)).min(u64::from(u32::MAX)) as u32;
+            }
+            let share = c
+                .machine_share_by_hour
+                .as_ref()
+                .and_then(|h| h.get(hour).copied())
+                .unwrap_or(c.machine_share);
+            if share > 0.0 {
+                machine = rng.random::<f64>() < share;
+            }
+            if let Some(a) = &sc.tasks[usize::from(task)].amd {
+                let u: f64 = rng.random();
+                amd_detect = u < if machine {
+                    a.true_positive
+                } else {
+                    a.false_positive
+                };
+                // Detection listens to the greeting, then decides.
+                amd_ms = (u64::from(greeting_ms) + ms(a.detection_s.sample(&mut rng)))
+                    .min(u64::from(u32::MAX)) as u32;
+            }
+            if machine {
+                // A machine holds the line for its message, at an agent or waiting for one.
+                let m = c
+                    .machine_message_s
+                    .as_ref()
+                    .map_or(20_000, |d| ms(d.sample(&mut rng)))
+                    .max(1);
+                talk = m;
+                patience = m;
+            }
             (Fate::Answer, tta)
         } else {
             (Fate::NoAnswer, p.customer_timeout_ms)
@@ -234,6 +269,12 @@ impl Engine<'_> {
             patience_ms: patience,
             ivr_ms: ivr,
             decided_2s: false,
+            abandoned_2s: false,
+            greeting_ms,
+            machine,
+            amd_detect,
+            amd_ms,
+            amd_hung_up: false,
             overflowed: false,
             sure_at: When::NEVER,
             number,

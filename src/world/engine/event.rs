@@ -17,6 +17,11 @@ pub(super) enum Ev {
         call: u32,
         epoch: u32,
     },
+    /// Answering-machine detection has decided.
+    AmdEnd {
+        call: u32,
+        epoch: u32,
+    },
     TwoSeconds {
         call: u32,
         epoch: u32,

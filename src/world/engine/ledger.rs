@@ -121,6 +121,7 @@ impl Engine<'_> {
                 .agent
                 .filter(|_| bridged)
                 .map(|a| self.sc.enterprise.agents[a as usize].cno.clone()),
+            real_answer: c.answered_at.is_some().then_some(!c.machine),
         }
     }
 
@@ -142,12 +143,23 @@ impl Engine<'_> {
         for ti in 0..self.tasks.len() {
             self.lines(ti, 0);
         }
+        // Answered calls still open count under the abandon definitions too.
+        for call in 0..self.calls.len() as u32 {
+            if !matches!(
+                self.calls[call as usize].state,
+                CallState::Done | CallState::Planned
+            ) {
+                self.tally_abandon(call);
+            }
+        }
+        let midnight = self.clock.next_midnight(0);
         for c in self.calls.iter().filter(|c| c.state != CallState::Done) {
             let t = &mut self.tasks[usize::from(c.task)];
             match c.state {
                 CallState::Planned => {}
                 CallState::Ringing => t.counts.ringing_at_end += 1,
-                CallState::Prompt
+                CallState::Amd
+                | CallState::Prompt
                 | CallState::Waiting
                 | CallState::AgentRinging
                 | CallState::InIvr => t.counts.answered_open_at_end += 1,
@@ -197,6 +209,9 @@ impl Engine<'_> {
                 concurrency: t.params.concurrency,
                 mean_lines: t.line_ms as f64 / end.max(1) as f64,
                 pauses: t.pauses,
+                abandon: t.abandon.as_ref().map(|(def, tally)| {
+                    crate::abandon::summary(def, tally, end, midnight, self.bucket_ms)
+                }),
                 status_changes: rec.map(|r| r.history.clone()).unwrap_or_default(),
                 status: rec
                     .map(|r| r.status.code())

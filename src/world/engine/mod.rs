@@ -154,6 +154,11 @@ struct TaskRun {
     clid_stat: Vec<u16>,
     /// Agent time spent in this task (an agent shared by tasks counts where it was).
     agent_times: StateTimes,
+    /// The task's abandon definition and its per-minute tally, when the scenario gives one.
+    abandon: Option<(
+        crate::abandon::AbandonDefinition,
+        crate::abandon::AbandonTally,
+    )>,
 }
 
 /// A place in the task's queue: the call slot and the call's generation, so that a later call
@@ -319,6 +324,7 @@ impl Engine<'_> {
             }
             Ev::RingEnd { call, epoch } if self.live(call, epoch) => self.ring_end(call),
             Ev::PromptEnd { call, epoch } if self.live(call, epoch) => self.start_search(call),
+            Ev::AmdEnd { call, epoch } if self.live(call, epoch) => self.amd_end(call),
             Ev::TwoSeconds { call, epoch } if self.live(call, epoch) => self.two_seconds(call),
             Ev::Patience { call, epoch } if self.live(call, epoch) => self.patience(call),
             Ev::AgentAnswer { call, epoch } if self.live(call, epoch) => self.agent_answer(call),

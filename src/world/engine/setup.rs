@@ -78,6 +78,10 @@ impl Engine<'_> {
                 last_line_change: 0,
                 max_in_progress: 0,
                 pauses: Vec::new(),
+                abandon: t
+                    .abandon
+                    .clone()
+                    .map(|d| (d, crate::abandon::AbandonTally::new(self.end))),
                 actions: Vec::new(),
                 clid_stat: (0..params.clids.ids.len() as u16).collect(),
                 caller_ids,
