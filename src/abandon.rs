@@ -103,6 +103,14 @@ pub struct AbandonDefinition {
     /// The cap, percent (default 3): windows above it are counted.
     #[serde(default = "three")]
     pub cap_pct: f64,
+    /// Windows holding fewer counted calls are not judged (default 100): the last minutes
+    /// of a shift in a rolling hour hold a call or two, and one abandon would be 50 %.
+    #[serde(default = "hundred")]
+    pub min_counted: u64,
+}
+
+fn hundred() -> u64 {
+    100
 }
 
 impl Default for AbandonDefinition {
@@ -113,6 +121,7 @@ impl Default for AbandonDefinition {
             denominator: Denominator::Answered,
             window: WindowSpec::Run,
             cap_pct: 3.0,
+            min_counted: 100,
         }
     }
 }
@@ -127,6 +136,7 @@ impl AbandonDefinition {
             denominator: Denominator::Live,
             window: WindowSpec::ThirtyDays,
             cap_pct: 3.0,
+            min_counted: 100,
         }
     }
 
@@ -309,18 +319,21 @@ pub fn windows(
     }
 }
 
-/// The worst window (highest rate; the earliest among equals) and how many are over `cap`.
-fn worst(ws: &[WindowFigures], cap: f64) -> Value {
-    let best = ws
+/// The worst judged window (at least `min` counted calls; the highest rate, the earliest
+/// among equals) and how many judged windows are over `cap`.
+fn worst(ws: &[WindowFigures], cap: f64, min: u64) -> Value {
+    let judged: Vec<&WindowFigures> = ws.iter().filter(|w| w.counted >= min.max(1)).collect();
+    let best = judged
         .iter()
-        .filter(|w| w.counted > 0)
+        .copied()
         .fold(None, |acc: Option<&WindowFigures>, w| match acc {
             Some(a) if a.rate() >= w.rate() => Some(a),
             _ => Some(w),
         });
     json!({
         "windows": ws.len(),
-        "over_cap": ws.iter().filter(|w| w.rate() > cap).count(),
+        "judged": judged.len(),
+        "over_cap": judged.iter().filter(|w| w.rate() > cap).count(),
         "worst": best.map(WindowFigures::json),
     })
 }
@@ -366,17 +379,18 @@ pub fn summary(
         }
         _ => Value::Null,
     };
-    let own_worst = worst(&own, cap);
+    let min = def.min_counted;
+    let own_worst = worst(&own, cap, min);
     json!({
         "definition": def,
         "window": def.window_name(),
         "abandoned": abandoned,
         "counted": counted,
         "rate": round6(if counted == 0 { 0.0 } else { abandoned as f64 / counted as f64 }),
-        "worst_window_rate": own_worst["worst"]["rate"].as_f64().unwrap_or(0.0),
+        "worst_window_rate": own_worst["worst"]["rate"].clone(),
         "windows": own_worst,
-        "worst_day": worst(&day, cap),
-        "worst_30d": worst(&thirty, cap),
+        "worst_day": worst(&day, cap, min),
+        "worst_30d": worst(&thirty, cap, min),
         "rolling": rolling,
     })
 }

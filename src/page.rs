@@ -330,6 +330,48 @@ pub fn run_page(report: &Value) -> Result<String, PageError> {
         "Per bucket: answered calls not connected within 2 s over answered calls, and agent busy time over available time; the dashed line is the task's Quotiety.",
     );
 
+    // The rolling abandon rate of each task whose definition has a rolling window.
+    for (i, t) in report["tasks"].as_array().into_iter().flatten().enumerate() {
+        let a = &t["abandon_defined"];
+        let Some(series) = a["rolling"].as_array().filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let xs: Vec<f64> = series
+            .iter()
+            .map(|p| p[0].as_f64().unwrap_or(0.0) / 3600.0)
+            .collect();
+        let ys: Vec<f64> = series
+            .iter()
+            .map(|p| p[1].as_f64().unwrap_or(0.0) * 100.0)
+            .collect();
+        let cap = a["definition"]["cap_pct"].as_f64().unwrap_or(3.0);
+        let window = a["window"].as_str().unwrap_or("");
+        let svg = line_chart(
+            &frame(
+                "Abandon rate under the task's definition, over its rolling window",
+                "abandon rate %",
+                false,
+            ),
+            &xs,
+            &[Line {
+                name: format!("{window} abandon rate %"),
+                ys: ys.clone(),
+                color: RED_,
+            }],
+            Some((cap, "cap %")),
+        )?;
+        body += &figure(
+            &format!("rolling-abandon-{i}"),
+            &svg,
+            &json!({"x_hours": xs, "rolling_abandon_rate_pct": ys, "cap_pct": cap, "window": window}),
+            &format!(
+                "Task {}: at the end of each bucket, abandoned over counted calls in the window that ends there ({window}, definition: {}); the dashed line is the cap.",
+                escape(t["name"].as_str().unwrap_or("")),
+                escape(&a["definition"].to_string())
+            ),
+        );
+    }
+
     let calls = [
         Line {
             name: "placed".into(),
@@ -568,6 +610,7 @@ fn legend_box<'a, 'b: 'a>(chart: &mut AbandonChart<'a, 'b>) -> Result<(), PageEr
 pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, PageError> {
     let cells: Vec<Value> = answer["cells"].as_array().cloned().unwrap_or_default();
     let cap = num(answer, "max_abandon") * 100.0;
+    let key = answer["abandon_figure"].as_str().unwrap_or("abandon_rate");
     let label = |c: &Value| -> String {
         c["params"]
             .as_object()
@@ -584,7 +627,7 @@ pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, PageError> {
     };
     let xs: Vec<f64> = cells
         .iter()
-        .map(|c| num(&c["overall"], "abandon_rate") * 100.0)
+        .map(|c| num(&c["overall"], key) * 100.0)
         .collect();
     let ys: Vec<f64> = cells
         .iter()
@@ -594,7 +637,7 @@ pub fn sweep_page(answer: &Value, scenario: &str) -> Result<String, PageError> {
     let best = &answer["recommended"];
     let best_xy = (!best.is_null()).then(|| {
         (
-            num(&best["overall"], "abandon_rate") * 100.0,
+            num(&best["overall"], key) * 100.0,
             num(&best["overall"], "utilisation") * 100.0,
         )
     });

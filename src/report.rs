@@ -219,15 +219,13 @@ pub fn run_json(sc: &Scenario, r: &RunResult) -> Value {
             "abandon_defined_rate".into(),
             json!(round6(ratio(sum("abandoned"), sum("counted")))),
         );
-        overall.insert(
-            "abandon_worst_window_rate".into(),
-            json!(
-                defined
-                    .iter()
-                    .filter_map(|a| a["worst_window_rate"].as_f64())
-                    .fold(0.0, f64::max)
-            ),
-        );
+        // The worst judged window of any task (null when no window holds enough calls to be
+        // judged: a sweep then never recommends the cell on it).
+        let worst = defined
+            .iter()
+            .filter_map(|a| a["worst_window_rate"].as_f64())
+            .reduce(f64::max);
+        overall.insert("abandon_worst_window_rate".into(), json!(worst));
     }
     let agents: Vec<Value> = r
         .agents

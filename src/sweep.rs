@@ -378,22 +378,60 @@ fn upper(overall: &Value, key: &str) -> Option<f64> {
         .or_else(|| overall.get(key).and_then(Value::as_f64))
 }
 
-/// The cell with the highest utilisation whose abandon rate (mean, and the upper end of its
+/// Which abandon figure a recommendation holds to the cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AbandonFigure {
+    /// The platform's 2-second rule over the run (`abandon_rate`).
+    #[default]
+    TwoSecond,
+    /// The rate under the tasks' own definitions over the run (`abandon_defined_rate`).
+    Defined,
+    /// The worst window of the tasks' own definitions (`abandon_worst_window_rate`).
+    WorstWindow,
+}
+
+impl AbandonFigure {
+    /// The report key it reads.
+    pub fn key(self) -> &'static str {
+        match self {
+            AbandonFigure::TwoSecond => "abandon_rate",
+            AbandonFigure::Defined => "abandon_defined_rate",
+            AbandonFigure::WorstWindow => "abandon_worst_window_rate",
+        }
+    }
+
+    /// From its command-line name: `two-second`, `defined`, `worst-window`.
+    pub fn parse(name: &str) -> Option<AbandonFigure> {
+        match name {
+            "two-second" => Some(AbandonFigure::TwoSecond),
+            "defined" => Some(AbandonFigure::Defined),
+            "worst-window" => Some(AbandonFigure::WorstWindow),
+            _ => None,
+        }
+    }
+}
+
+/// The cell with the highest utilisation whose abandon figure (mean, and the upper end of its
 /// interval when there is one) is at most `max_abandon`; ties go to the earlier cell. Cells run
 /// with the `clairvoyant` pacer are a bound, not a setting anyone can launch, so they are never
+/// recommended. A cell without the figure (no task defines its abandon rate) is never
 /// recommended.
-pub fn recommend(results: &[CellResult], max_abandon: f64) -> Option<&CellResult> {
+pub fn recommend(
+    results: &[CellResult],
+    max_abandon: f64,
+    figure: AbandonFigure,
+) -> Option<&CellResult> {
+    let key = figure.key();
     results
         .iter()
         .filter(|c| c.params.get("pacer").and_then(Value::as_str) != Some("clairvoyant"))
         .filter(|c| {
             let mean = c
                 .overall
-                .get("abandon_rate")
+                .get(key)
                 .and_then(Value::as_f64)
                 .unwrap_or(f64::INFINITY);
-            mean <= max_abandon
-                && upper(&c.overall, "abandon_rate").unwrap_or(f64::INFINITY) <= max_abandon
+            mean <= max_abandon && upper(&c.overall, key).unwrap_or(f64::INFINITY) <= max_abandon
         })
         .fold(None, |best: Option<&CellResult>, c| {
             let u = |x: &CellResult| {
@@ -410,12 +448,13 @@ pub fn recommend(results: &[CellResult], max_abandon: f64) -> Option<&CellResult
 }
 
 /// The sweep's JSON answer.
-pub fn answer(results: &[CellResult], max_abandon: f64, reps: u32) -> Value {
+pub fn answer(results: &[CellResult], max_abandon: f64, reps: u32, figure: AbandonFigure) -> Value {
     let cell = |c: &CellResult| serde_json::json!({"params": c.params, "overall": c.overall});
     serde_json::json!({
         "cells": results.iter().map(cell).collect::<Vec<_>>(),
-        "recommended": recommend(results, max_abandon).map(cell),
+        "recommended": recommend(results, max_abandon, figure).map(cell),
         "max_abandon": max_abandon,
+        "abandon_figure": figure.key(),
         "reps": reps,
     })
 }
@@ -511,7 +550,15 @@ mod tests {
             cell(2, 0.02, 0.025, 0.85),
             cell(3, 0.05, 0.06, 0.95),
         ];
-        assert_eq!(recommend(&r, 0.03).map(|c| c.index), Some(2));
-        assert_eq!(recommend(&r, 0.001).map(|c| c.index), None);
+        assert_eq!(
+            recommend(&r, 0.03, AbandonFigure::TwoSecond).map(|c| c.index),
+            Some(2)
+        );
+        assert_eq!(
+            recommend(&r, 0.001, AbandonFigure::TwoSecond).map(|c| c.index),
+            None
+        );
+        // Cells without a defined rate are never recommended on it.
+        assert_eq!(recommend(&r, 0.03, AbandonFigure::WorstWindow), None);
     }
 }

@@ -97,6 +97,11 @@ enum Command {
         /// The abandon cap in percent for the recommendation.
         #[arg(long, default_value_t = 3.0)]
         max_abandon: f64,
+        /// The abandon figure held to --max-abandon: two-second (the platform's 2-second rule
+        /// over the run), defined (the tasks' own definitions over the run) or worst-window
+        /// (the worst window of the tasks' own definitions)
+        #[arg(long, default_value = "two-second")]
+        abandon_figure: String,
         /// Print JSON: {"cells": [...], "recommended": ...}.
         #[arg(long)]
         json: bool,
@@ -122,6 +127,11 @@ enum Command {
         /// The abandon cap in percent for the recommendation.
         #[arg(long, default_value_t = 3.0)]
         max_abandon: f64,
+        /// The abandon figure held to --max-abandon: two-second (the platform's 2-second rule
+        /// over the run), defined (the tasks' own definitions over the run) or worst-window
+        /// (the worst window of the tasks' own definitions)
+        #[arg(long, default_value = "two-second")]
+        abandon_figure: String,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -234,6 +244,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             reps,
             seed,
             max_abandon,
+            abandon_figure,
             json,
             out,
             shard,
@@ -244,6 +255,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             reps,
             seed,
             max_abandon_pct: max_abandon,
+            abandon_figure,
             json,
             out,
             shard,
@@ -253,8 +265,9 @@ pub fn run() -> anyhow::Result<ExitCode> {
             dirs,
             out,
             max_abandon,
+            abandon_figure,
             json,
-        } => sweep::merge(&dirs, &out, max_abandon, json),
+        } => sweep::merge(&dirs, &out, max_abandon, &abandon_figure, json),
         Command::Check { scenarios } => check::run(&scenarios),
         Command::Compare {
             scenario,

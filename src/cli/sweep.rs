@@ -33,6 +33,7 @@ pub struct Options {
     pub reps: Option<u32>,
     pub seed: Option<u64>,
     pub max_abandon_pct: f64,
+    pub abandon_figure: String,
     pub json: bool,
     pub out: Option<PathBuf>,
     pub shard: Option<String>,
@@ -107,6 +108,17 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         return invalid(format!(
             "--max-abandon {}: a percentage from 0 to 100",
             o.max_abandon_pct
+        ));
+    }
+    let figure = match parse_figure(&o.abandon_figure) {
+        Ok(f) => f,
+        Err(e) => return invalid(e),
+    };
+    if figure != sweep::AbandonFigure::TwoSecond && file.tasks.iter().all(|t| t.abandon.is_none()) {
+        return invalid(format!(
+            "--abandon-figure {}: no task of {} defines its abandon rate (tasks[i].abandon)",
+            o.abandon_figure,
+            o.scenario.display()
         ));
     }
     let shard = match o.shard.as_deref().map(parse_shard).transpose() {
@@ -238,9 +250,17 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         &results,
         o.max_abandon_pct / 100.0,
         reps,
+        figure,
         o.json,
         o.out.as_deref(),
     )
+}
+
+/// The `--abandon-figure` of sweep and merge.
+fn parse_figure(name: &str) -> Result<sweep::AbandonFigure, String> {
+    sweep::AbandonFigure::parse(name).ok_or_else(|| {
+        format!("--abandon-figure {name:?}: use two-second, defined or worst-window")
+    })
 }
 
 fn finish(
@@ -248,10 +268,11 @@ fn finish(
     results: &[CellResult],
     max_abandon: f64,
     reps: u32,
+    figure: sweep::AbandonFigure,
     json: bool,
     out: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let answer = sweep::answer(results, max_abandon, reps);
+    let answer = sweep::answer(results, max_abandon, reps, figure);
     if let Some(dir) = out {
         let page = dialsim::page::sweep_page(&answer, scenario).map_err(|e| anyhow::anyhow!(e))?;
         write_atomic(&dir.join("index.html"), page.as_bytes())?;
@@ -264,12 +285,17 @@ fn finish(
     if json {
         outln!("{}", serde_json::to_string_pretty(&answer)?);
     } else {
-        out!("{}", table(results, &answer, max_abandon));
+        out!("{}", table(results, &answer, max_abandon, figure.key()));
     }
     Ok(ExitCode::from(EXIT_OK))
 }
 
-fn table(results: &[CellResult], answer: &serde_json::Value, max_abandon: f64) -> String {
+fn table(
+    results: &[CellResult],
+    answer: &serde_json::Value,
+    max_abandon: f64,
+    key: &str,
+) -> String {
     let best = answer["recommended"]["params"].clone();
     let params: Vec<String> = results
         .first()
@@ -294,10 +320,11 @@ fn table(results: &[CellResult], answer: &serde_json::Value, max_abandon: f64) -
     for (p, w) in params.iter().zip(&width) {
         s += &format!("{p:>w$}");
     }
-    s += &format!(
-        "{:>22}{:>22}{:>10}\n",
-        "abandon %", "utilisation %", "placed"
-    );
+    let head = match key {
+        "abandon_rate" => "abandon %".to_string(),
+        k => format!("{} %", k.trim_end_matches("_rate")),
+    };
+    s += &format!("{head:>26}{:>22}{:>10}\n", "utilisation %", "placed");
     let fmt = |c: &CellResult, k: &str| {
         let m = c.overall[k].as_f64().unwrap_or(f64::NAN) * 100.0;
         match c
@@ -327,8 +354,8 @@ fn table(results: &[CellResult], answer: &serde_json::Value, max_abandon: f64) -
             ""
         };
         s += &format!(
-            "{:>22}{:>22}{:>10}{mark}\n",
-            fmt(c, "abandon_rate"),
+            "{:>26}{:>22}{:>10}{mark}\n",
+            fmt(c, key),
             fmt(c, "utilisation"),
             format!("{:.0}", c.overall["placed"].as_f64().unwrap_or(0.0))
         );
@@ -347,6 +374,7 @@ pub fn merge(
     dirs: &[PathBuf],
     out: &Path,
     max_abandon_pct: f64,
+    abandon_figure: &str,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     if !(max_abandon_pct.is_finite() && (0.0..=100.0).contains(&max_abandon_pct)) {
@@ -354,6 +382,10 @@ pub fn merge(
             "--max-abandon {max_abandon_pct}: a percentage from 0 to 100"
         ));
     }
+    let figure = match parse_figure(abandon_figure) {
+        Ok(f) => f,
+        Err(e) => return invalid(e),
+    };
     let mut meta: Option<Meta> = None;
     let mut cells = BTreeMap::new();
     for d in dirs {
@@ -415,6 +447,7 @@ pub fn merge(
         &results,
         max_abandon_pct / 100.0,
         meta.reps,
+        figure,
         json,
         Some(out),
     )

@@ -82,6 +82,7 @@
 //!   end of the run; 1.0 after the stop time, as VICIdial does).
 
 use crate::request::CreateTask;
+use std::collections::VecDeque;
 
 mod spec;
 pub use spec::{AdaptiveSpec, DiffTargetMethod, PacerError, PacerSpec, with_nearest_field};
@@ -128,6 +129,14 @@ pub enum Feedback {
         /// Not connected within 2 s.
         abandoned: bool,
     },
+    /// An answered call was counted under the task's own abandon definition (only for tasks
+    /// that have one; see [`crate::abandon`]), when it ended.
+    Defined {
+        /// Abandoned under the definition.
+        abandoned: bool,
+        /// When it was answered, ms.
+        at_ms: u64,
+    },
     /// A talk ended after `talk_ms`.
     TalkEnded {
         /// Its length.
@@ -156,6 +165,10 @@ pub trait Pacer: Send {
     /// The task's abandon target changed (an UpdateTask of Quotiety), as a fraction: a pacer
     /// that targets it follows; the others ignore it.
     fn retarget(&mut self, _target: f64) {}
+    /// The task has its own abandon definition: a pacer that steers by the abandon rate
+    /// steers by that one (its cap, its window) and is fed [`Feedback::Defined`]; the others,
+    /// the platform pacer among them (it keeps Quotiety's meaning), ignore it.
+    fn set_definition(&mut self, _def: &crate::abandon::AbandonDefinition) {}
 }
 
 /// The platform's predictive pacer (see the module docs for the formulae).
@@ -312,6 +325,8 @@ impl Pacer for PlatformPacer {
                 self.talks += 1;
                 self.talk_sum_ms += talk_ms as f64;
             }
+            // The platform pacer keeps Quotiety's meaning: the 2-second rule.
+            Feedback::Defined { .. } => {}
         }
     }
 }
@@ -570,6 +585,62 @@ pub struct Adaptive {
     answered_today: u64,
     drops_today: u64,
     rate_today: Option<f64>,
+    /// Steering by the task's own definition: its window's counts.
+    defined: Option<DefinedWindow>,
+    /// The drop target came from the scenario's pacer settings (a definition's cap does not
+    /// replace it).
+    own_target: bool,
+}
+
+/// The adaptive pacer's drop statistic under a task's definition: answered calls counted and
+/// abandoned, per minute of the answer, over the definition's window.
+#[derive(Debug, Clone)]
+struct DefinedWindow {
+    /// Minutes the window spans (0: the whole run).
+    span: u64,
+    /// Calendar-day windows: the counts start again at midnight.
+    daily: bool,
+    /// (minute, abandoned, counted), oldest first.
+    minutes: VecDeque<(u64, u64, u64)>,
+    abandoned: u64,
+    counted: u64,
+}
+
+impl DefinedWindow {
+    fn add(&mut self, at_ms: u64, abandoned: bool) {
+        let m = at_ms / 60_000;
+        match self.minutes.back_mut() {
+            Some(last) if last.0 == m => {
+                last.1 += u64::from(abandoned);
+                last.2 += 1;
+            }
+            _ => self.minutes.push_back((m, u64::from(abandoned), 1)),
+        }
+        self.abandoned += u64::from(abandoned);
+        self.counted += 1;
+    }
+
+    /// Forget the minutes that have left the window ending at `now_ms`.
+    fn trim(&mut self, now_ms: u64) {
+        if self.span == 0 {
+            return;
+        }
+        let from = (now_ms / 60_000).saturating_sub(self.span - 1);
+        while let Some(&(m, a, c)) = self.minutes.front() {
+            if m >= from {
+                break;
+            }
+            self.minutes.pop_front();
+            self.abandoned -= a;
+            self.counted -= c;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.minutes.clear();
+        self.abandoned = 0;
+        self.counted = 0;
+    }
 }
 
 impl Adaptive {
@@ -606,6 +677,8 @@ impl Adaptive {
             answered_today: 0,
             drops_today: 0,
             rate_today: None,
+            defined: None,
+            own_target: spec.drop_target_pct.is_some(),
         }
     }
 
@@ -667,6 +740,9 @@ impl Adaptive {
             self.answered_today = 0;
             self.drops_today = 0;
             self.rate_today = None;
+            if let Some(w) = self.defined.as_mut().filter(|w| w.daily) {
+                w.clear();
+            }
         }
         let i = self.n_samples % self.samples.len();
         self.samples[i] = (
@@ -679,6 +755,12 @@ impl Adaptive {
             self.last_minute = (self.minute_calls, self.minute_drops);
             self.minute_calls = 0;
             self.minute_drops = 0;
+            if let Some(w) = &mut self.defined {
+                // Steering by the task's definition: its window's rate.
+                w.trim(x.now_ms);
+                self.answered_today = w.counted;
+                self.drops_today = w.abandoned;
+            }
             if self.answered_today > 0 {
                 self.rate_today = Some(self.drops_today as f64 / self.answered_today as f64);
             }
@@ -716,7 +798,10 @@ fn hhmm(minutes: f64) -> f64 {
 
 impl Pacer for Adaptive {
     fn retarget(&mut self, target: f64) {
-        self.target = target;
+        // A task with its own definition keeps that definition's cap.
+        if self.defined.is_none() {
+            self.target = target;
+        }
     }
     fn decide(&mut self, x: &PaceInput) -> u32 {
         self.ticks += 1;
@@ -738,14 +823,43 @@ impl Pacer for Adaptive {
         match f {
             Feedback::AttemptEnded { .. } => self.minute_calls += 1,
             Feedback::TwoSecondRule { abandoned } => {
-                self.answered_today += 1;
+                // The minute brake reads the platform's drops; the day's rate does too,
+                // unless the task has its own definition.
                 if abandoned {
-                    self.drops_today += 1;
                     self.minute_drops += 1;
+                }
+                if self.defined.is_none() {
+                    self.answered_today += 1;
+                    self.drops_today += u64::from(abandoned);
+                }
+            }
+            Feedback::Defined { abandoned, at_ms } => {
+                if let Some(w) = &mut self.defined {
+                    w.add(at_ms, abandoned);
                 }
             }
             Feedback::TalkEnded { .. } => {}
         }
+    }
+
+    fn set_definition(&mut self, def: &crate::abandon::AbandonDefinition) {
+        use crate::abandon::WindowSpec;
+        if !self.own_target {
+            self.target = def.cap_pct / 100.0;
+        }
+        let (span, daily) = match def.window {
+            WindowSpec::Run => (0, false),
+            WindowSpec::Day => (0, true),
+            WindowSpec::Rolling { hours } => ((hours * 60.0) as u64, false),
+            WindowSpec::ThirtyDays => (30 * 24 * 60, false),
+        };
+        self.defined = Some(DefinedWindow {
+            span,
+            daily,
+            minutes: VecDeque::new(),
+            abandoned: 0,
+            counted: 0,
+        });
     }
 
     fn restarted(&mut self, _warm: bool) {
@@ -1124,5 +1238,52 @@ mod tests {
         assert_eq!(p.level(), 1.5);
         run_to(&mut p, 61, 75);
         assert_eq!(p.level(), 1.0);
+    }
+
+    #[test]
+    fn adaptive_steers_by_the_tasks_definition_and_its_window() {
+        use crate::abandon::{AbandonDefinition, WindowSpec};
+        let mut p = adaptive_with(AdaptiveSpec {
+            start_level: 2.0,
+            variant: AdaptiveVariant::HardLimit,
+            ..AdaptiveSpec::default()
+        });
+        p.set_definition(&AbandonDefinition {
+            window: WindowSpec::Rolling { hours: 1.0 },
+            cap_pct: 2.0,
+            ..AbandonDefinition::default()
+        });
+        assert_eq!(p.target, 0.02, "the definition's cap is the target");
+        // The platform's 2-second drops no longer feed the rate brake...
+        for _ in 0..100 {
+            p.feedback(Feedback::TwoSecondRule { abandoned: true });
+        }
+        // ...the definition's counts do: 100 answers in minute 0, 3 abandoned (3 % > 2 %).
+        for k in 0..100 {
+            p.feedback(Feedback::Defined {
+                abandoned: k < 3,
+                at_ms: 1_000,
+            });
+        }
+        let x = input(0, 0, 0, 10, 0);
+        let at = |p: &mut Adaptive, s: u64| {
+            p.decide(&PaceInput {
+                now_ms: s * 1000,
+                ..x
+            })
+        };
+        for s in 1..=60 {
+            at(&mut p, s);
+        }
+        assert_eq!((p.answered_today, p.drops_today), (100, 3));
+        assert_eq!(p.level(), 1.0, "hard limit on 3 % over a 2 % cap");
+        // An hour later minute 0 has left the window.
+        for s in 61..=3660 {
+            at(&mut p, s);
+        }
+        assert_eq!((p.answered_today, p.drops_today), (0, 0));
+        // The retarget of an UpdateTask (Quotiety) does not replace the definition's cap.
+        p.retarget(0.05);
+        assert_eq!(p.target, 0.02);
     }
 }

@@ -116,6 +116,11 @@ fn compliance_3pct() {
 }
 
 #[test]
+fn compliance_tsr_30d() {
+    check("compliance-tsr-30d");
+}
+
+#[test]
 fn campaign_3day() {
     check("campaign-3day");
 }

@@ -304,7 +304,7 @@ fn the_sweep_page_marks_the_cap_and_the_recommended_cell() {
         cell(2, 3.0, 80, 0.028, 0.90),
         cell(3, 3.0, 120, 0.045, 0.95),
     ];
-    let answer = sweep::answer(&cells, 0.03, 1);
+    let answer = sweep::answer(&cells, 0.03, 1, sweep::AbandonFigure::TwoSecond);
     let page = dialsim::page::sweep_page(&answer, "test").expect("page");
     let data = data_island(figure(&page, "frontier"));
     assert_eq!(data["cap_pct"], 3.0);

@@ -264,3 +264,77 @@ fn a_sweep_killed_halfway_resumes_without_rerunning_finished_cells() {
         "the resumed sweep differs from an uninterrupted one"
     );
 }
+
+#[test]
+fn a_sweep_can_hold_the_worst_window_of_the_tasks_definition_to_the_cap() {
+    let dir = temp("sweep-figure");
+    let text = std::fs::read_to_string("scenarios/compliance-tsr-30d.json").expect("scenario");
+    let mut v: Value = serde_json::from_str(&text).expect("JSON");
+    // Two days, judged by the worst rolling 24 hours.
+    v["duration_s"] = Value::from(2 * 86_400);
+    v["tasks"][0]["abandon"]["window"] = serde_json::json!({"rolling": {"hours": 24}});
+    let sc = dir.join("tsr.json");
+    std::fs::write(&sc, v.to_string()).expect("write");
+    let sc = sc.to_str().expect("utf-8");
+    let grid = [
+        "--set",
+        "Quotiety=0.5,1,2,4",
+        "--reps",
+        "4",
+        "--max-abandon",
+        "4",
+    ];
+    let (worst, _) = sweep(
+        &[
+            &[sc][..],
+            &grid,
+            &["--abandon-figure", "worst-window", "--json"],
+        ]
+        .concat(),
+    );
+    let (plain, _) = sweep(&[&[sc][..], &grid, &["--json"]].concat());
+    assert_eq!(worst["abandon_figure"], "abandon_worst_window_rate");
+    let rec = &worst["recommended"]["overall"];
+    assert!(
+        rec["abandon_worst_window_rate_ci95"][1]
+            .as_f64()
+            .expect("upper end")
+            <= 0.04
+    );
+    // The worst 24 hours under the TSR's definition (detection's false positives, the
+    // greeting's clock) are stricter than the 2-second rule over the run: the recommendation
+    // is more careful.
+    let q = |a: &Value| {
+        a["recommended"]["params"]["Quotiety"]
+            .as_f64()
+            .expect("a cell")
+    };
+    assert!(q(&worst) < q(&plain), "{} vs {}", q(&worst), q(&plain));
+    // Every cell of higher utilisation breaks the cap on that figure.
+    for c in worst["cells"].as_array().expect("cells") {
+        let o = &c["overall"];
+        if o["utilisation"].as_f64() > rec["utilisation"].as_f64() {
+            assert!(
+                o["abandon_worst_window_rate_ci95"][1]
+                    .as_f64()
+                    .expect("end")
+                    > 0.04
+            );
+        }
+    }
+    // Without a definition there is no such figure.
+    let out = dialsim()
+        .args([
+            "sweep",
+            "scenarios/quickstart.json",
+            "--set",
+            "Quotiety=1,2",
+        ])
+        .args(["--abandon-figure", "worst-window"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("defines its abandon rate"), "{err}");
+}

@@ -531,6 +531,10 @@ impl Engine<'_> {
             }
         };
         tally.add(answered, abandoned);
+        self.tasks[ti].pacer.feedback(Feedback::Defined {
+            abandoned,
+            at_ms: answered,
+        });
     }
 
     pub(super) fn end_call(&mut self, call: u32) {

@@ -21,13 +21,16 @@ impl Engine<'_> {
                 start_min,
                 stop_min: start_min + self.end as f64 / 60_000.0,
             };
-            let pacer: Box<dyn Pacer> = pacing::build(
+            let mut pacer: Box<dyn Pacer> = pacing::build(
                 &spec,
                 req,
                 params.prompt_s,
                 mix(self.seed ^ i as u64),
                 clock,
             );
+            if let Some(def) = &t.abandon {
+                pacer.set_definition(def);
+            }
             let caller_ids = params
                 .clids
                 .ids
