@@ -314,3 +314,31 @@ fn the_run_page_draws_the_rolling_rate_against_the_cap() {
         assert!((y.as_f64().expect("y") - want).abs() < 1e-9);
     }
 }
+
+#[test]
+fn a_type_2_task_plays_its_message_to_detected_machines() {
+    let edit = |on_detect: &'static str| {
+        move |v: &mut Value| {
+            v["customers"]["machine_share"] = json!(0.5);
+            v["tasks"][0]["amd"] = json!({"detection_s": 1, "on_detect": on_detect});
+        }
+    };
+    let (message, _) = run("scenarios/ivr-automatic.json", edit("message"));
+    let (hang_up, _) = run("scenarios/ivr-automatic.json", edit("hang_up"));
+    let n = |r: &Value, k: &str| r["tasks"][0][k].as_u64().unwrap_or(0);
+    for r in [&message, &hang_up] {
+        assert!(n(r, "machine_answered") > 0);
+        assert_eq!(
+            n(r, "ivr_completed") + n(r, "amd_hung_up") + n(r, "answered_open_at_end"),
+            n(r, "answered"),
+        );
+    }
+    // With `message` every detected machine (and person taken for one) hears the IVR.
+    assert_eq!(n(&message, "amd_hung_up"), 0);
+    // With `hang_up` they are hung up on: about 90 % of the machines.
+    let (machines, hung_up) = (n(&hang_up, "machine_answered"), n(&hang_up, "amd_hung_up"));
+    assert!(
+        hung_up > machines * 8 / 10 && hung_up < machines,
+        "{hung_up} of {machines}"
+    );
+}
