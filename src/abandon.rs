@@ -496,5 +496,27 @@ mod tests {
         assert_eq!(parsed.window, WindowSpec::Rolling { hours: 24.0 });
         let thirty: AbandonDefinition = serde_json::from_str(r#"{"window":"30d"}"#).expect("30d");
         assert_eq!(thirty.window, WindowSpec::ThirtyDays);
+        // An empty definition is the platform's rule with a 3 % cap and 100-call windows.
+        let empty: AbandonDefinition = serde_json::from_str("{}").expect("empty");
+        assert_eq!(empty, AbandonDefinition::default());
+        assert_eq!(
+            (empty.threshold_s, empty.cap_pct, empty.min_counted),
+            (2.0, 3.0, 100)
+        );
+        // Rolling windows: whole hours from 1 to 720.
+        for hours in [1.5, 721.0, f64::NAN] {
+            let d = AbandonDefinition {
+                window: WindowSpec::Rolling { hours },
+                ..AbandonDefinition::default()
+            };
+            assert!(d.check().is_err(), "{hours}");
+        }
+        for hours in [1.0, 720.0] {
+            let d = AbandonDefinition {
+                window: WindowSpec::Rolling { hours },
+                ..AbandonDefinition::default()
+            };
+            assert!(d.check().is_ok(), "{hours}");
+        }
     }
 }
