@@ -305,10 +305,9 @@ pub fn windows(
             let mut out = Vec::new();
             let mut start = 0;
             let mut end = midnight_ms.min(duration_ms);
+            // `end > start` throughout: the first midnight is after the start.
             while start < duration_ms {
-                if end > start {
-                    out.push(span(minutes_of(start), minutes_of(end), start, end));
-                }
+                out.push(span(minutes_of(start), minutes_of(end), start, end));
                 start = end;
                 end = (end + 86_400_000).min(duration_ms);
             }
@@ -451,6 +450,10 @@ mod tests {
             2 * 3_600_000,
             900_000,
         );
+        assert_eq!(s["window"], "day");
+        // 27 hours hold one 30-day period: the whole run.
+        assert_eq!(s["worst_30d"]["windows"], 1);
+        assert_eq!(s["worst_30d"]["worst"]["counted"], 1620);
         assert_eq!(s["worst_day"]["worst"]["rate"], 1.0);
         assert_eq!(s["worst_day"]["over_cap"], 1);
         assert_eq!(s["windows"]["windows"], 3);
@@ -518,5 +521,57 @@ mod tests {
             };
             assert!(d.check().is_ok(), "{hours}");
         }
+    }
+
+    #[test]
+    fn the_worst_window_is_the_highest_rate_and_the_earliest_among_equals() {
+        let w = |start_s: f64, abandoned: u64| WindowFigures {
+            start_s,
+            end_s: start_s + 60.0,
+            abandoned,
+            counted: 100,
+        };
+        let ws = [w(0.0, 1), w(60.0, 5), w(120.0, 2), w(180.0, 5)];
+        let v = worst(&ws, 0.03, 100);
+        assert_eq!(v["worst"]["start_s"], 60.0);
+        assert_eq!(v["over_cap"], 2);
+        assert_eq!(v["judged"], 4);
+        // Windows under the minimum are not judged.
+        let v = worst(&ws, 0.03, 101);
+        assert_eq!(
+            (v["judged"].as_u64(), v["worst"].is_null()),
+            (Some(0), true)
+        );
+    }
+
+    #[test]
+    fn the_rolling_series_is_the_window_ending_at_each_bucket() {
+        // Three hours; abandons only in the second hour's first half.
+        let m: Vec<(u32, u32)> = (0..181u32)
+            .map(|i| (u32::from((60..90).contains(&i)), 2))
+            .collect();
+        let t = tally(&m);
+        let def = AbandonDefinition {
+            window: WindowSpec::Rolling { hours: 1.0 },
+            ..AbandonDefinition::default()
+        };
+        let s = summary(&def, &t, 3 * 3_600_000, 10 * 3_600_000, 30 * 60_000);
+        let series = s["rolling"].as_array().expect("series");
+        assert_eq!(series.len(), 6);
+        for (k, p) in series.iter().enumerate() {
+            let end = (k + 1) * 30;
+            let from = end.saturating_sub(60);
+            let (a, c) = m[from..end].iter().fold((0u64, 0u64), |(a, c), &(x, y)| {
+                (a + u64::from(x), c + u64::from(y))
+            });
+            assert_eq!(p[0], json!(end as f64 * 60.0), "bucket {k}");
+            assert_eq!(p[1], json!(round6(a as f64 / c as f64)), "bucket {k}");
+        }
+        // The hour ending at 90 minutes holds all 30 abandons of 120 calls.
+        assert_eq!(series[2][1], json!(0.25));
+        let empty = AbandonTally::new(3_600_000);
+        let s = summary(&def, &empty, 3_600_000, 10 * 3_600_000, 30 * 60_000);
+        assert_eq!(s["rolling"][0][1], json!(0.0));
+        assert!(s["worst_window_rate"].is_null());
     }
 }

@@ -245,6 +245,7 @@ fn rolling_windows_match_a_direct_recount_of_the_records() {
     assert_eq!(got["abandoned"], json!(worst.1));
     assert_eq!(got["counted"], json!(worst.2));
     assert_eq!(a["windows"]["windows"], json!(61));
+    assert_eq!(a["window"], "rolling_1h");
     let over = judged.iter().filter(|w| rate(w.1, w.2) > 0.03).count();
     assert_eq!(a["windows"]["over_cap"], json!(over));
     assert_eq!(a["windows"]["judged"], json!(judged.len()));
