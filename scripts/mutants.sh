@@ -61,7 +61,8 @@ else
 fi
 if [ "$cap" != "0" ]; then
     # The suite has just passed (CI runs it first): skip the baseline, bound each mutant.
-    args+=(--baseline skip --timeout 240 --build-timeout 300)
+    # The first build compiles every dependency in the scratch copy (two to four minutes).
+    args+=(--baseline skip --timeout 240 --build-timeout 420)
 fi
 
 total=$(cargo mutants "${args[@]}" --list 2>/dev/null | wc -l)
