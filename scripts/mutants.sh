@@ -35,11 +35,6 @@ if [ -z "$diff_rev" ] && [ ${#files[@]} -eq 0 ]; then
     exit 2
 fi
 
-if ! cargo mutants --version 2>/dev/null | grep -q "$VERSION"; then
-    echo "mutants: installing cargo-mutants $VERSION"
-    cargo install cargo-mutants --locked --version "$VERSION" --quiet
-fi
-
 out=target/mutants
 rm -rf "$out"
 mkdir -p "$out"
@@ -59,8 +54,13 @@ else
         args+=(--file "$f")
     done
 fi
+if ! cargo mutants --version 2>/dev/null | grep -q "$VERSION"; then
+    echo "mutants: installing cargo-mutants $VERSION"
+    cargo install cargo-mutants --locked --version "$VERSION" --quiet
+fi
+
 if [ "$cap" != "0" ]; then
-    # The suite has just passed (CI runs it first): skip the baseline, bound each mutant.
+    # CI runs the whole suite in the same job: skip the baseline, bound each mutant.
     # The first build compiles every dependency in the scratch copy (two to four minutes).
     args+=(--baseline skip --timeout 240 --build-timeout 420)
 fi
