@@ -312,3 +312,83 @@ pub fn with_nearest_field(message: &str) -> String {
         None => message.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pacing::AdaptiveVariant;
+
+    fn field_of(json: &str) -> String {
+        PacerSpec::from_cli(json)
+            .expect_err(json)
+            .field_name()
+            .to_string()
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        assert_eq!(
+            field_of(r#"{"ratio":{"per_idle_agent":2,"tick_s":0}}"#),
+            "ratio.tick_s"
+        );
+        assert_eq!(
+            field_of(r#"{"poisson":{"calls_per_s":0}}"#),
+            "poisson.calls_per_s"
+        );
+        for bad in ["0", "-1", "100.5", "1e400"] {
+            let json = format!(r#"{{"adaptive":{{"drop_target_pct":{bad}}}}}"#);
+            // 1e400 is infinite to serde_json: an error of its own or of the rule.
+            match PacerSpec::from_cli(&json) {
+                Err(e) if bad != "1e400" => {
+                    assert_eq!(e.field_name(), "adaptive.drop_target_pct", "{bad}")
+                }
+                Err(_) => {}
+                Ok(_) => panic!("{bad} accepted"),
+            }
+        }
+        for good in ["0.1", "3", "100"] {
+            let json = format!(r#"{{"adaptive":{{"drop_target_pct":{good}}}}}"#);
+            assert!(PacerSpec::from_cli(&json).is_ok(), "{good}");
+        }
+        assert!(PacerSpec::from_cli(r#"{"poisson":{"calls_per_s":0.5}}"#).is_ok());
+        assert!(PacerSpec::from_cli(r#"{"ratio":{"per_idle_agent":2,"tick_s":0.5}}"#).is_ok());
+    }
+
+    #[test]
+    fn adaptive_names_choose_the_variant_and_reports_name_every_pacer() {
+        for (cli, variant, name) in [
+            ("adaptive", AdaptiveVariant::Average, "adaptive(average)"),
+            (
+                "adaptive-average",
+                AdaptiveVariant::Average,
+                "adaptive(average)",
+            ),
+            (
+                "adaptive-hard-limit",
+                AdaptiveVariant::HardLimit,
+                "adaptive(hard_limit)",
+            ),
+            (
+                "adaptive-tapered",
+                AdaptiveVariant::Tapered,
+                "adaptive(tapered)",
+            ),
+        ] {
+            let spec = PacerSpec::from_cli(cli).expect(cli);
+            match &spec {
+                PacerSpec::Adaptive(a) => assert_eq!(a.variant, variant, "{cli}"),
+                other => panic!("{cli}: {other:?}"),
+            }
+            assert_eq!(spec.name(), name);
+        }
+        for (cli, name) in [
+            ("platform", "platform"),
+            ("progressive", "progressive"),
+            ("clairvoyant", "clairvoyant"),
+            (r#"{"ratio":{"per_idle_agent":2.5}}"#, "ratio(2.5)"),
+            (r#"{"poisson":{"calls_per_s":0.5}}"#, "poisson(0.5/s)"),
+        ] {
+            assert_eq!(PacerSpec::from_cli(cli).expect(cli).name(), name);
+        }
+    }
+}
