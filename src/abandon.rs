@@ -214,6 +214,17 @@ impl AbandonTally {
         }
     }
 
+    /// Prefix sums: element `i` is (abandoned, counted) over the first `i` minutes.
+    fn prefix(&self) -> Vec<(u64, u64)> {
+        let mut pre = Vec::with_capacity(self.minutes.len() + 1);
+        pre.push((0u64, 0u64));
+        for &(a, c) in &self.minutes {
+            let (x, y) = pre[pre.len() - 1];
+            pre.push((x + u64::from(a), y + u64::from(c)));
+        }
+        pre
+    }
+
     /// Totals: (abandoned, counted).
     pub fn totals(&self) -> (u64, u64) {
         self.minutes.iter().fold((0, 0), |(a, c), &(x, y)| {
@@ -238,11 +249,7 @@ pub struct WindowFigures {
 impl WindowFigures {
     /// The rate (0 with an empty denominator).
     pub fn rate(&self) -> f64 {
-        if self.counted == 0 {
-            0.0
-        } else {
-            self.abandoned as f64 / self.counted as f64
-        }
+        rate(self.abandoned, self.counted)
     }
 
     fn json(&self) -> Value {
@@ -253,6 +260,15 @@ impl WindowFigures {
             "counted": self.counted,
             "rate": round6(self.rate()),
         })
+    }
+}
+
+/// `abandoned / counted`, 0 with an empty denominator.
+fn rate(abandoned: u64, counted: u64) -> f64 {
+    if counted == 0 {
+        0.0
+    } else {
+        abandoned as f64 / counted as f64
     }
 }
 
@@ -268,13 +284,8 @@ pub fn windows(
     duration_ms: u64,
     midnight_ms: u64,
 ) -> Vec<WindowFigures> {
-    let m = &tally.minutes;
-    let n = m.len();
-    // Prefix sums over minutes.
-    let mut pre = vec![(0u64, 0u64); n + 1];
-    for i in 0..n {
-        pre[i + 1] = (pre[i].0 + u64::from(m[i].0), pre[i].1 + u64::from(m[i].1));
-    }
+    let n = tally.minutes.len();
+    let pre = tally.prefix();
     let span = |a: usize, b: usize, start_ms: u64, end_ms: u64| {
         let (a, b) = (a.min(n), b.min(n));
         WindowFigures {
@@ -356,21 +367,17 @@ pub fn summary(
     let rolling = match def.window {
         WindowSpec::Rolling { hours } => {
             let len = (hours * 60.0) as usize;
+            let pre = tally.prefix();
             let n = tally.minutes.len();
             let step = (bucket_ms / MINUTE_MS).max(1) as usize;
             let mut series = Vec::new();
             let mut end = step;
             while end <= n {
                 let from = end.saturating_sub(len);
-                let (a, c) = tally.minutes[from..end]
-                    .iter()
-                    .fold((0u64, 0u64), |(a, c), &(x, y)| {
-                        (a + u64::from(x), c + u64::from(y))
-                    });
-                let rate = if c == 0 { 0.0 } else { a as f64 / c as f64 };
+                let (a, c) = (pre[end].0 - pre[from].0, pre[end].1 - pre[from].1);
                 series.push(json!([
                     (end as u64 * MINUTE_MS) as f64 / 1000.0,
-                    round6(rate)
+                    round6(rate(a, c))
                 ]));
                 end += step;
             }
@@ -385,7 +392,7 @@ pub fn summary(
         "window": def.window_name(),
         "abandoned": abandoned,
         "counted": counted,
-        "rate": round6(if counted == 0 { 0.0 } else { abandoned as f64 / counted as f64 }),
+        "rate": round6(rate(abandoned, counted)),
         "worst_window_rate": own_worst["worst"]["rate"].clone(),
         "windows": own_worst,
         "worst_day": worst(&day, cap, min),

@@ -213,19 +213,6 @@ impl ScenarioFile {
                 probs.push((format!("tasks[{i}].amd.false_positive"), a.false_positive));
             }
         }
-        if let Some(h) = &c.machine_share_by_hour {
-            if h.len() != 24 {
-                p.bad(
-                    "customers.machine_share_by_hour".into(),
-                    format!("needs 24 values, one per hour (got {})", h.len()),
-                );
-            }
-            probs.extend(
-                h.iter()
-                    .enumerate()
-                    .map(|(i, p)| (format!("customers.machine_share_by_hour[{i}]"), *p)),
-            );
-        }
         for (key, scales) in [
             ("patience_scale_by_hour", &c.patience_scale_by_hour),
             ("talk_scale_by_hour", &c.talk_scale_by_hour),
@@ -244,18 +231,24 @@ impl ScenarioFile {
                 }
             }
         }
-        if let Some(h) = &c.answer_probability_by_hour {
-            if h.len() != 24 {
-                p.bad(
-                    "customers.answer_probability_by_hour".into(),
-                    format!("needs 24 values, one per hour (got {})", h.len()),
+        // Hourly probabilities: 24 values, each a probability.
+        for (key, hourly) in [
+            ("answer_probability_by_hour", &c.answer_probability_by_hour),
+            ("machine_share_by_hour", &c.machine_share_by_hour),
+        ] {
+            if let Some(h) = hourly {
+                if h.len() != 24 {
+                    p.bad(
+                        format!("customers.{key}"),
+                        format!("needs 24 values, one per hour (got {})", h.len()),
+                    );
+                }
+                probs.extend(
+                    h.iter()
+                        .enumerate()
+                        .map(|(i, p)| (format!("customers.{key}[{i}]"), *p)),
                 );
             }
-            probs.extend(
-                h.iter()
-                    .enumerate()
-                    .map(|(i, p)| (format!("customers.answer_probability_by_hour[{i}]"), *p)),
-            );
         }
         for (path, v) in probs {
             if !(0.0..=1.0).contains(&v) {

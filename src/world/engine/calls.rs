@@ -252,14 +252,7 @@ impl Engine<'_> {
             .is_some_and(|a| a.on_detect == crate::scenario::AmdAction::Message);
         if message && self.tasks[ti].ttype == TaskType::Automatic {
             // The machine records the task's IVR message.
-            self.calls[call as usize].state = CallState::InIvr;
-            self.schedule_in(
-                c.ivr_ms,
-                Ev::IvrEnd {
-                    call,
-                    epoch: c.epoch,
-                },
-            );
+            self.enter_ivr(call);
             return;
         }
         let t = &mut self.tasks[ti];
@@ -274,6 +267,14 @@ impl Engine<'_> {
         self.pace_if_fill(ti);
     }
 
+    /// The call hears the task's IVR for its drawn IVR time.
+    fn enter_ivr(&mut self, call: u32) {
+        let c = &mut self.calls[call as usize];
+        c.state = CallState::InIvr;
+        let (ivr_ms, epoch) = (c.ivr_ms, c.epoch);
+        self.schedule_in(ivr_ms, Ev::IvrEnd { call, epoch });
+    }
+
     /// An answered call (past any detection): the IVR of a Type 2 task, else the prompt or
     /// the agent search.
     fn after_answer(&mut self, call: u32) {
@@ -281,14 +282,7 @@ impl Engine<'_> {
         let ti = usize::from(c.task);
         let t = &mut self.tasks[ti];
         if t.ttype == TaskType::Automatic {
-            self.calls[call as usize].state = CallState::InIvr;
-            self.schedule_in(
-                c.ivr_ms,
-                Ev::IvrEnd {
-                    call,
-                    epoch: c.epoch,
-                },
-            );
+            self.enter_ivr(call);
             return;
         }
         if t.params.prompt_ms > 0 {
