@@ -34,6 +34,7 @@
 //! - [`sweep`]: grids of parameters or pacers on the same customers, the recommendation.
 //! - [`compare`]: pacers at equal abandon, read along each pacer's utilisation-against-abandon frontier.
 //! - [`page`]: the HTML report pages with their charts.
+//! - [`cdr`]: call records in the platform's `CloudQueryPredictiveCallCdr` shape.
 //!
 //! ```
 //! use serde_json::json;
@@ -49,6 +50,7 @@
 
 pub mod abandon;
 pub mod calendar;
+pub mod cdr;
 pub mod compare;
 pub mod dist;
 pub mod enterprise;

@@ -75,8 +75,8 @@ enum Command {
         /// (a self-contained page with charts).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Write the call records of the run (replication 0) to FILE: CSV, or JSON lines when
-        /// FILE ends in .jsonl.
+        /// Write the call records of the run (replication 0) to FILE in the platform's
+        /// CloudQueryPredictiveCallCdr shape: CSV, a JSON array (.json) or JSON lines (.jsonl).
         #[arg(long)]
         cdr: Option<PathBuf>,
     },

@@ -129,44 +129,11 @@ fn write_out(dir: &Path, report: &Value) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The call records of replication 0 (the master seed), CSV or JSON lines.
+/// The call records of replication 0 (the master seed) in the platform's shape: CSV, a JSON
+/// array (`.json`) or JSON lines (`.jsonl`).
 fn write_cdr(file: &Path, sc: &Scenario, calls: &[CallRecord]) -> anyhow::Result<()> {
-    let at = |ms: u64| -> String {
-        let t = sc
-            .start
-            .checked_add(jiff::SignedDuration::from_millis(ms as i64))
-            .unwrap_or(sc.start);
-        t.strftime("%Y-%m-%d %H:%M:%S%.3f").to_string()
-    };
-    let secs = |ms: Option<u64>| ms.map(|m| m as f64 / 1000.0);
-    let record = |c: &CallRecord| {
-        serde_json::json!({
-            "TaskId": c.task_id.to_string(),
-            "TaskName": c.task_name,
-            "Number": c.number,
-            "Backup": c.backup,
-            "Attempt": c.attempt,
-            "Clid": c.clid,
-            "Status": c.status,
-            "EndReason": c.end_reason,
-            "StartTime": at(c.start_ms),
-            "AnswerTime": c.answer_ms.map(at),
-            "BridgeTime": c.bridge_ms.map(at),
-            "EndTime": at(c.end_ms),
-            "WaitDuration": secs(c.wait_ms),
-            "BridgeDuration": secs(c.bridge_duration_ms),
-            "Cno": c.cno,
-            "IsRealAnswer": c.real_answer.map(u8::from),
-        })
-    };
-    let jsonl = file.extension().and_then(|e| e.to_str()) == Some("jsonl");
-    let text = if jsonl {
-        calls
-            .iter()
-            .map(|c| record(c).to_string() + "\n")
-            .collect::<String>()
-    } else {
-        dialsim::report::csv(&calls.iter().map(record).collect::<Vec<_>>())
-    };
+    let epoch = dialsim::cdr::epoch_of(sc.start, dialsim::cdr::PLATFORM_TZ)
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let text = dialsim::cdr::text(calls, epoch, dialsim::cdr::Format::of(file));
     write_atomic(file, text.as_bytes())
 }

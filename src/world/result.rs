@@ -44,6 +44,9 @@ pub struct CallRecord {
     /// The platform's IsRealAnswer: a person answered (true), a machine (false); none when
     /// nobody answered.
     pub real_answer: Option<bool>,
+    /// The SIP cause of the attempt: 200 answered, 480 no answer, 486 busy, 404 invalid
+    /// number, 503 unreachable.
+    pub sip_cause: u16,
 }
 /// Why a task's numbers finished.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]

@@ -187,17 +187,32 @@ fn out_writes_the_report_csvs_and_page_and_cdr_adds_up() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
-    let count = |s: u64| records.iter().filter(|r| r["Status"] == s).count() as u64;
+    // Every field a string, as the SDK's model has it; timestamps Unix seconds.
+    let text = |r: &Value, k: &str| r[k].as_str().expect(k).to_string();
+    let num = |r: &Value, k: &str| text(r, k).parse::<i64>().expect(k);
+    let count = |s: i64| records.iter().filter(|r| num(r, "StatusCode") == s).count() as u64;
     assert_eq!(count(40), n("no_answer") + n("busy") + n("failed"));
     assert_eq!(count(41) + count(42), n("hung_up") + n("dropped"));
     assert!(count(43) <= n("connected"));
-    for r in records.iter().filter(|r| r["Status"] == 43) {
-        assert!(r["Cno"].is_string() && r["BridgeDuration"].as_f64().is_some_and(|d| d > 0.0));
-        assert!(r["WaitDuration"].as_f64().is_some_and(|w| w >= 0.0));
+    // 2026-01-05T09:00:00 in Asia/Shanghai is 01:00 UTC.
+    let start = 1_767_574_800;
+    let end = start + 14_400;
+    for r in &records {
+        assert!((start..=end).contains(&num(r, "StartTime")));
+        assert!(num(r, "EndTime") >= num(r, "StartTime"));
+        // Whole seconds: the total is the difference of the cut stamps or one less.
+        let diff = num(r, "EndTime") - num(r, "StartTime");
+        assert!((diff - 1..=diff).contains(&num(r, "TotalDuration")));
+    }
+    for r in records.iter().filter(|r| num(r, "StatusCode") == 43) {
+        assert_eq!(text(r, "Status"), "双方接听");
+        assert!(!text(r, "Cno").is_empty() && num(r, "BridgeDuration") >= 0);
+        assert!(num(r, "BridgeTime") >= num(r, "AnswerTime") && num(r, "AnswerTime") > 0);
+        assert_eq!(num(r, "SipCause"), 200);
     }
     let bridged_2s = records
         .iter()
-        .filter(|r| r["Status"] == 43 && r["WaitDuration"].as_f64().is_some_and(|w| w <= 2.0))
+        .filter(|r| num(r, "StatusCode") == 43 && num(r, "WaitDuration") < 2)
         .count() as u64;
     assert!(bridged_2s <= n("connected_within_2s"));
 }

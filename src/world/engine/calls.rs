@@ -144,6 +144,17 @@ pub(super) struct Call {
 /// The SIP cause dialsim gives an attempt, for advanced retry rules: 480 no answer
 /// (temporarily unavailable), 486 busy here, 404 not found (invalid number), 503 unreachable
 /// (service unavailable), 200 answered.
+pub(super) fn sip_code(f: Fate) -> u16 {
+    match f {
+        Fate::Answer => 200,
+        Fate::Busy => 486,
+        Fate::Invalid => 404,
+        Fate::Unreachable => 503,
+        Fate::NoAnswer => 480,
+    }
+}
+
+/// [`sip_code`] as the text the retry rules match.
 pub(super) fn sip_cause(f: Fate) -> &'static str {
     match f {
         Fate::Answer => "200",

@@ -122,6 +122,7 @@ impl Engine<'_> {
                 .filter(|_| bridged)
                 .map(|a| self.sc.enterprise.agents[a as usize].cno.clone()),
             real_answer: c.answered_at.is_some().then_some(!c.machine),
+            sip_cause: super::calls::sip_code(c.fate),
         }
     }
 
