@@ -5,8 +5,8 @@
 //! Every field is a string, as in the SDK. Timestamps are Unix seconds, cut to the whole second
 //! as the platform records them (`StartTime`, `CalleeRingingTime`, `AnswerTime`, `BridgeTime`,
 //! `EndTime`; `"0"` when the moment never came); durations are whole seconds, cut the same
-//! way (`WaitDuration`, `BridgeDuration`, `TotalDuration`), so a recorded 3 is anywhere in
-//! [3, 4). The scenario's wall-clock start is read in the enterprise's time zone, the
+//! way (`WaitDuration`, `BridgeDuration`, `TotalDuration`; empty when there was none: no wait
+//! for a call that was never queued), so a recorded 3 is anywhere in [3, 4). The scenario's wall-clock start is read in the enterprise's time zone, the
 //! platform's by default ([`PLATFORM_TZ`]). `dialsim fit` reads exactly this shape back.
 
 use crate::world::result::CallRecord;
@@ -77,7 +77,7 @@ fn at(epoch_s: i64, ms: u64) -> i64 {
 pub fn record(c: &CallRecord, epoch_s: i64) -> Map<String, Value> {
     let s = |x: String| Value::String(x);
     let stamp = |ms: Option<u64>| s(ms.map_or(0, |m| at(epoch_s, m)).to_string());
-    let secs = |ms: Option<u64>| s((ms.unwrap_or(0) / 1000).to_string());
+    let secs = |ms: Option<u64>| s(ms.map_or(String::new(), |m| (m / 1000).to_string()));
     // A call rings from its placement unless the network refused it first (busy, invalid,
     // unreachable: SIP 486, 404, 503).
     let rang = matches!(c.sip_cause, 200 | 480);
@@ -163,6 +163,7 @@ pub fn text(calls: &[CallRecord], epoch_s: i64, format: Format) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn call() -> CallRecord {
         CallRecord {
@@ -233,6 +234,10 @@ mod tests {
         assert_eq!(r["CalleeRingingTime"], "0");
         assert_eq!(r["AnswerTime"], "0");
         assert_eq!(r["IsRealAnswer"], "");
+        assert_eq!(
+            (&r["WaitDuration"], &r["BridgeDuration"]),
+            (&json!(""), &json!(""))
+        );
         assert_eq!(r["SipCause"], "486");
     }
 

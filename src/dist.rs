@@ -2,11 +2,12 @@
 //!
 //! `{"constant": x}` (or a bare number), `{"exponential": {"mean": m}}`,
 //! `{"lognormal": {"mean": m, "sd": s}}`, `{"gamma": {"shape": k, "scale": s}}`,
-//! `{"uniform": {"min": a, "max": b}}`, `{"empirical": {"values": [...]}}`; all in seconds.
+//! `{"weibull": {"shape": k, "scale": λ}}`, `{"uniform": {"min": a, "max": b}}`,
+//! `{"empirical": {"values": [...]}}`; all in seconds.
 //! [`Dist::check`] validates parameters once, at load time, so sampling never fails.
 
 use rand::{Rng, RngExt};
-use rand_distr::{Distribution, Exp, Gamma, LogNormal};
+use rand_distr::{Distribution, Exp, Gamma, LogNormal, Weibull};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +46,14 @@ pub enum NamedDist {
         /// Scale s, seconds.
         scale: f64,
     },
+    /// Weibull with shape `k` and scale `λ` (survival `exp(−(x/λ)^k)`), as `dialsim fit`
+    /// may choose.
+    Weibull {
+        /// Shape k.
+        shape: f64,
+        /// Scale λ, seconds.
+        scale: f64,
+    },
     /// Uniform on `[min, max]`.
     Uniform {
         /// Lower end, seconds.
@@ -80,6 +89,14 @@ pub enum DistError {
     /// A gamma's shape or scale out of range.
     #[error("gamma needs shape > 0 and scale > 0 (got {shape}, {scale})")]
     Gamma {
+        /// The shape given.
+        shape: f64,
+        /// The scale given.
+        scale: f64,
+    },
+    /// A Weibull's shape or scale out of range.
+    #[error("weibull needs shape > 0 and scale > 0 (got {shape}, {scale})")]
+    Weibull {
         /// The shape given.
         shape: f64,
         /// The scale given.
@@ -135,6 +152,14 @@ impl Dist {
                     scale: *scale,
                 })
             }
+            Dist::Named(NamedDist::Weibull { shape, scale })
+                if !(shape.is_finite() && *shape > 0.0 && scale.is_finite() && *scale > 0.0) =>
+            {
+                Err(DistError::Weibull {
+                    shape: *shape,
+                    scale: *scale,
+                })
+            }
             Dist::Named(NamedDist::Uniform { min, max })
                 if !(finite_nonneg(*min) && max.is_finite() && min <= max) =>
             {
@@ -170,6 +195,9 @@ impl Dist {
                 *mean
             }
             Dist::Named(NamedDist::Gamma { shape, scale }) => shape * scale,
+            Dist::Named(NamedDist::Weibull { shape, scale }) => {
+                scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape)
+            }
             Dist::Named(NamedDist::Uniform { min, max }) => (min + max) / 2.0,
             Dist::Named(NamedDist::Empirical { values }) => {
                 values.iter().sum::<f64>() / values.len().max(1) as f64
@@ -198,6 +226,9 @@ impl Dist {
                 }
             }
             Dist::Named(NamedDist::Gamma { shape, scale }) => Gamma::new(*shape, *scale)
+                .map(|d| d.sample(rng))
+                .unwrap_or(0.0),
+            Dist::Named(NamedDist::Weibull { shape, scale }) => Weibull::new(*scale, *shape)
                 .map(|d| d.sample(rng))
                 .unwrap_or(0.0),
             Dist::Named(NamedDist::Uniform { min, max }) => {
@@ -229,6 +260,7 @@ mod tests {
             (r#"{"exponential": {"mean": 60}}"#, 60.0),
             (r#"{"lognormal": {"mean": 180, "sd": 90}}"#, 180.0),
             (r#"{"gamma": {"shape": 2, "scale": 3}}"#, 6.0),
+            (r#"{"weibull": {"shape": 1, "scale": 7}}"#, 7.0),
             (r#"{"uniform": {"min": 1, "max": 3}}"#, 2.0),
             (r#"{"empirical": {"values": [1, 2, 6]}}"#, 3.0),
         ] {
@@ -291,6 +323,21 @@ mod tests {
             60.0,
             1800.0,
             3.0 * 2.0 * 4.0 * 30f64.powi(4),
+        );
+        // Weibull(k = 2, λ = 10): mean λΓ(1.5) = 5√π, variance λ²(Γ(2) − Γ(1.5)²) =
+        // 100(1 − π/4); fourth central moment λ⁴(Γ(3) − 4Γ(2.5)Γ(1.5) + 6Γ(2)Γ(1.5)² −
+        // 3Γ(1.5)⁴) with Γ(1.5) = √π/2, Γ(2.5) = 3√π/4.
+        let pi = std::f64::consts::PI;
+        let g15 = pi.sqrt() / 2.0;
+        let g25 = 3.0 * pi.sqrt() / 4.0;
+        moments_match(
+            &Dist::Named(NamedDist::Weibull {
+                shape: 2.0,
+                scale: 10.0,
+            }),
+            10.0 * g15,
+            100.0 * (1.0 - pi / 4.0),
+            1e4 * (2.0 - 4.0 * g25 * g15 + 6.0 * g15 * g15 - 3.0 * g15.powi(4)),
         );
         // Uniform(10, 70): mean 40, variance 60²/12 = 300, fourth central moment 60⁴/80.
         moments_match(

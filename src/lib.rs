@@ -35,6 +35,7 @@
 //! - [`compare`]: pacers at equal abandon, read along each pacer's utilisation-against-abandon frontier.
 //! - [`page`]: the HTML report pages with their charts.
 //! - [`cdr`]: call records in the platform's `CloudQueryPredictiveCallCdr` shape.
+//! - [`fit`]: the world fitted from call records: survival estimates, censored likelihood, back-test.
 //!
 //! ```
 //! use serde_json::json;
@@ -55,6 +56,7 @@ pub mod compare;
 pub mod dist;
 pub mod enterprise;
 pub mod expect;
+pub mod fit;
 pub mod limits;
 pub mod metrics;
 pub mod pacing;

@@ -981,3 +981,201 @@ fn heat_map(cells: &[Value], a: &str, b: &str) -> Result<String, PageError> {
         "Mean utilisation of each cell; see the table for the abandon rates.",
     ))
 }
+
+/// The page of a fit (`dialsim fit --out`): survival curves with their Kaplan–Meier bands
+/// against the chosen fits (time to answer, patience), a QQ plot of talk time, the answered
+/// share by hour with its intervals, and the back-test table.
+pub fn fit_page(fit: &Value, est: &crate::fit::Estimates) -> Result<String, PageError> {
+    let mut body = String::from("<h1>dialsim fit</h1>\n");
+    let r = &fit["records"];
+    body += &format!(
+        "<p>{} records read, {} used, {} duplicates, {} rejected.</p>\n",
+        r["read"], r["used"], r["duplicates"], r["rejected"]
+    );
+    for (name, d) in &est.durations {
+        let Some(best) = d.best() else {
+            body += &format!(
+                "<h2>{}</h2><p>Too few observations for a fit.</p>\n",
+                escape(name)
+            );
+            continue;
+        };
+        let steps = &d.km;
+        if steps.is_empty() {
+            continue;
+        }
+        let share = best.cure_share().map_or(1.0, |(p, _)| p);
+        let model = |t: f64| 1.0 - share * (1.0 - best.family.sf(best.params(), t));
+        body += &format!("<h2>{}</h2>\n", escape(name));
+        if *name == "talk" {
+            // QQ: the fitted quantile of each step's probability against the step's time.
+            let (mut xs, mut ys) = (Vec::new(), Vec::new());
+            for s in steps.iter().filter(|s| s.s > 0.0 && s.s < 1.0) {
+                let q = 1.0 - s.s;
+                let (mut lo, mut hi) = (0.0, s.t.max(1.0) * 4.0 + 100.0);
+                for _ in 0..60 {
+                    let mid = (lo + hi) / 2.0;
+                    if 1.0 - best.family.sf(best.params(), mid) < q {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                xs.push((lo + hi) / 2.0);
+                ys.push(s.t + 0.5);
+            }
+            let x_end = xs.last().copied().unwrap_or(1.0);
+            let svg = line_chart(
+                &Frame {
+                    title: "talk time: recorded against fitted quantiles",
+                    x_desc: "fitted quantile (s)",
+                    y_desc: "recorded (s)",
+                    x_end,
+                    counts: false,
+                },
+                &xs,
+                &[
+                    Line {
+                        name: "recorded".into(),
+                        ys: ys.clone(),
+                        color: BLUE_,
+                    },
+                    Line {
+                        name: "equal".into(),
+                        ys: xs.clone(),
+                        color: GREY_,
+                    },
+                ],
+                None,
+            )?;
+            body += &figure(
+                "talk-qq",
+                &svg,
+                &json!({"fitted_quantile_s": xs, "recorded_s": ys}),
+                &format!(
+                    "Recorded talk time against the {} fit's quantiles; on the grey line they agree.",
+                    best.family.name()
+                ),
+            );
+            continue;
+        }
+        let xs: Vec<f64> = steps.iter().map(|s| s.t).collect();
+        let lines = [
+            Line {
+                name: "Kaplan–Meier".into(),
+                ys: steps.iter().map(|s| s.s).collect(),
+                color: BLUE_,
+            },
+            Line {
+                name: "95 % band".into(),
+                ys: steps.iter().map(|s| s.lo).collect(),
+                color: GREY_,
+            },
+            Line {
+                name: "95 % band (upper)".into(),
+                ys: steps.iter().map(|s| s.hi).collect(),
+                color: GREY_,
+            },
+            Line {
+                name: format!("{} fit", best.family.name()),
+                ys: xs.iter().map(|&t| model(t)).collect(),
+                color: ORANGE_,
+            },
+        ];
+        let title = format!("{name}: survival");
+        let svg = line_chart(
+            &Frame {
+                title: &title,
+                x_desc: "seconds",
+                y_desc: "still waiting",
+                x_end: xs.last().copied().unwrap_or(1.0),
+                counts: false,
+            },
+            &xs,
+            &lines,
+            None,
+        )?;
+        let id = name.replace(' ', "-");
+        body += &figure(
+            &id,
+            &svg,
+            &json!({"t_s": xs, "km": lines[0].ys, "lo": lines[1].ys, "hi": lines[2].ys, "fit": lines[3].ys}),
+            "Kaplan–Meier estimate of the censored observations with its 95 % band, and the chosen fit.",
+        );
+    }
+    if !est.by_hour.is_empty() {
+        let xs: Vec<f64> = est.by_hour.iter().map(|h| h.0 as f64).collect();
+        let share: Vec<f64> = est
+            .by_hour
+            .iter()
+            .map(|h| h.1 as f64 / h.2.max(1) as f64)
+            .collect();
+        let ci: Vec<(f64, f64)> = est
+            .by_hour
+            .iter()
+            .map(|h| crate::fit::wilson(h.1, h.2).unwrap_or((0.0, 1.0)))
+            .collect();
+        let lines = [
+            Line {
+                name: "answered share".into(),
+                ys: share.clone(),
+                color: BLUE_,
+            },
+            Line {
+                name: "95 % interval".into(),
+                ys: ci.iter().map(|c| c.0).collect(),
+                color: GREY_,
+            },
+            Line {
+                name: "95 % interval (upper)".into(),
+                ys: ci.iter().map(|c| c.1).collect(),
+                color: GREY_,
+            },
+        ];
+        let svg = line_chart(
+            &Frame {
+                title: "answered share of ringing calls by hour",
+                x_desc: "hour of day",
+                y_desc: "share",
+                x_end: xs.last().copied().unwrap_or(23.0),
+                counts: false,
+            },
+            &xs,
+            &lines,
+            None,
+        )?;
+        body += "<h2>answer by hour</h2>\n";
+        body += &figure(
+            "answer-by-hour",
+            &svg,
+            &json!({"hour": xs, "share": share, "lo": lines[1].ys, "hi": lines[2].ys}),
+            "The share of ringing calls answered, by the hour the call rang, with Wilson 95 % intervals.",
+        );
+    }
+    if let Some(lines) = fit["backtest"]["figures"].as_array() {
+        body += "<h2>back-test</h2>\n<table><tr><th>figure</th><th>recorded</th><th>95 %</th><th>simulated</th><th>95 %</th><th></th></tr>\n";
+        let cell = |v: &Value| v.as_f64().map_or("-".to_string(), |x| format!("{x:.4}"));
+        let pair = |v: &Value| match v.as_array() {
+            Some(a) if a.len() == 2 => format!("{} – {}", cell(&a[0]), cell(&a[1])),
+            _ => "-".into(),
+        };
+        for l in lines {
+            body += &format!(
+                "<tr><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n",
+                escape(l["figure"].as_str().unwrap_or("")),
+                cell(&l["recorded"]),
+                pair(&l["recorded_ci95"]),
+                cell(&l["simulated"]),
+                pair(&l["simulated_ci95"]),
+                if l["disagrees"] == true { "bad" } else { "ok" },
+                if l["disagrees"] == true {
+                    "disagrees"
+                } else {
+                    "agrees"
+                },
+            );
+        }
+        body += "</table>\n";
+    }
+    Ok(page("dialsim fit", &body))
+}

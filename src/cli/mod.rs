@@ -4,6 +4,7 @@
 mod output;
 mod check;
 mod compare;
+mod fit;
 mod run;
 mod sweep;
 mod validate;
@@ -178,6 +179,37 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Fit the simulated world from the platform's call records (CloudQueryPredictiveCallCdr
+    /// responses, their Data.List arrays, JSON lines or CSV with the SDK's field names):
+    /// outcome shares, answer probability by hour, time to answer, talk time and patience
+    /// with censoring, each with its 95 % interval. Exit 0, or 2 on invalid input
+    Fit {
+        /// Record files, any number, any order; duplicates by UniqueId count once
+        #[arg(required = true)]
+        records: Vec<PathBuf>,
+        /// The scenario whose customers and talk time the fit replaces (default: the bundled
+        /// quickstart)
+        #[arg(long)]
+        base: Option<PathBuf>,
+        /// Write scenario.json (the fitted scenario), fit.json and index.html here
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print fit.json instead of the summary
+        #[arg(long)]
+        json: bool,
+        /// The enterprise's time zone, in which hours and weekdays are read
+        #[arg(long, default_value = "Asia/Shanghai")]
+        tz: String,
+        /// Any malformed row is an error (exit 2) instead of counted and skipped
+        #[arg(long)]
+        strict: bool,
+        /// Simulate the fitted scenario and compare its figures with the records'
+        #[arg(long)]
+        backtest: bool,
+        /// Replications of the back-test
+        #[arg(long, default_value_t = 5)]
+        reps: u32,
+    },
     /// Print the scenario JSON Schema.
     Schema,
 }
@@ -269,6 +301,25 @@ pub fn run() -> anyhow::Result<ExitCode> {
             json,
         } => sweep::merge(&dirs, &out, max_abandon, &abandon_figure, json),
         Command::Check { scenarios } => check::run(&scenarios),
+        Command::Fit {
+            records,
+            base,
+            out,
+            json,
+            tz,
+            strict,
+            backtest,
+            reps,
+        } => fit::run(fit::Options {
+            records,
+            base,
+            out,
+            json,
+            tz,
+            strict,
+            backtest,
+            reps,
+        }),
         Command::Compare {
             scenario,
             pacers,

@@ -9,6 +9,7 @@ mod cli;
 mod compare;
 mod engine_pacing;
 mod fidelity;
+mod fit;
 mod golden;
 mod hostile;
 mod pacer_comparison;
