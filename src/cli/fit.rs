@@ -146,8 +146,36 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         "customers": est.customers,
     });
     if o.backtest {
-        let lines = backtest::run(&sc, o.reps, &acc.observed);
+        // The records' agents by hour: those beyond each hour's count are on break for it.
+        let agents: Vec<String> = sc.enterprise.agents.iter().map(|a| a.cno.clone()).collect();
+        let t = sc.start.time();
+        let start_of_day = f64::from(t.hour()) * 3600.0 + f64::from(t.minute()) * 60.0;
+        let (breaks, short) = backtest::breaks_for(
+            &agents,
+            start_of_day,
+            sc.file.duration_s,
+            &acc.agents_by_hour(),
+        );
+        let mut bt = scenario.clone();
+        let mut all = bt["enterprise"]["breaks"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let added = breaks.len();
+        all.extend(breaks);
+        bt["enterprise"]["breaks"] = Value::Array(all);
+        let bt_text = bt.to_string();
+        let bt_sc = match dialsim::scenario::parse(&bt_text, "back-test scenario")
+            .and_then(|f| f.check(&bt_text, &base_path))
+        {
+            Ok(s) => s,
+            Err(e) => anyhow::bail!("the back-test scenario does not load (a dialsim bug): {e}"),
+        };
+        let lines = backtest::run(&bt_sc, o.reps, &acc.observed);
         fit["backtest"] = backtest::to_json(&lines, o.reps);
+        fit["backtest"]["agents_by_hour"] = json!(acc.agents_by_hour());
+        fit["backtest"]["hour_breaks_added"] = json!(added);
+        fit["backtest"]["agents_short"] = json!(short);
     }
     if let Some(dir) = &o.out {
         std::fs::create_dir_all(dir)

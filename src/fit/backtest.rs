@@ -157,3 +157,63 @@ pub fn run(sc: &Scenario, reps: u32, recorded: &Observed) -> Vec<Line> {
 pub fn to_json(lines: &[Line], reps: u32) -> Value {
     json!({"reps": reps, "figures": lines})
 }
+
+/// Breaks that leave as many agents at work in each hour of the run as the records show for
+/// that hour of day: agents beyond the count (in the enterprise's order) are on break for the
+/// hour. `start_of_day_s` is the run's start as seconds after midnight. Also the hours in
+/// which the records show more agents than the enterprise has.
+pub fn breaks_for(
+    agents: &[String],
+    start_of_day_s: f64,
+    duration_s: f64,
+    by_hour: &[Option<f64>; 24],
+) -> (Vec<Value>, Vec<String>) {
+    let (mut breaks, mut short) = (Vec::new(), Vec::new());
+    let hours = (duration_s / 3600.0).ceil().max(0.0) as u64;
+    for k in 0..hours {
+        let from = k as f64 * 3600.0;
+        let clock = (((start_of_day_s + from) / 3600.0).floor() as u64 % 24) as usize;
+        let Some(n) = by_hour[clock] else { continue };
+        let n = n.round() as usize;
+        if n > agents.len() {
+            short.push(format!(
+                "hour {clock:02}: the records show {n} agents, the scenario has {}",
+                agents.len()
+            ));
+        } else if n < agents.len() {
+            breaks.push(json!({
+                "cnos": agents[n..],
+                "start_s": from,
+                "duration_s": (duration_s - from).min(3600.0),
+            }));
+        }
+    }
+    (breaks, short)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agents_beyond_the_hours_count_take_that_hour_off() {
+        let agents: Vec<String> = (1000..1005).map(|c| c.to_string()).collect();
+        let mut by_hour = [None; 24];
+        by_hour[9] = Some(4.6); // 5: nobody off
+        by_hour[10] = Some(2.2); // 2: three off
+        by_hour[11] = Some(7.0); // more than there are
+        // A 2.5-hour run from 09:30: run hours 0 (09:30, clock 9), 1 (10:30, clock 10),
+        // 2 (11:30, clock 11, half an hour long).
+        let (breaks, short) = breaks_for(&agents, 9.5 * 3600.0, 9000.0, &by_hour);
+        assert_eq!(
+            breaks,
+            vec![
+                json!({"cnos": ["1002", "1003", "1004"], "start_s": 3600.0, "duration_s": 3600.0})
+            ]
+        );
+        assert_eq!(
+            short,
+            vec!["hour 11: the records show 7 agents, the scenario has 5"]
+        );
+    }
+}

@@ -440,6 +440,14 @@ pub fn fit(family: Family, groups: &[Group], cure: bool, mean: f64, sd: f64) -> 
     if !nll.is_finite() || nll == f64::MAX {
         return None;
     }
+    // A fit that ran off to a degenerate corner (data that cannot pin the family down) is no
+    // fit: its figures must be finite durations a scenario can use.
+    let (mean, sd) = family.mean_sd(&best[..family.arity()]);
+    let usable =
+        best.iter().all(|x| x.is_finite()) && sd.is_finite() && (1e-3..=1e7).contains(&mean);
+    if !usable {
+        return None;
+    }
     let cov = invert(&hessian(|p| problem.nll(p), &best)).unwrap_or_default();
     let k = best.len() as f64;
     Some(Fitted {

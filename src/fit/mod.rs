@@ -34,7 +34,44 @@ use jiff::tz::TimeZone;
 use records::{Rejected, Row};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A multiply-and-rotate hasher for keys that are already hashes or small integers (the
+/// FxHash of rustc): the accumulator's maps are on the path of every record.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u128(&mut self, i: u128) {
+        self.write_u64(i as u64);
+        self.write_u64((i >> 64) as u64);
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.write_u64(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.write_u64(i as u64);
+    }
+}
+
+type FxBuild = BuildHasherDefault<Fx>;
 
 /// Fewest events a parametric fit is attempted on.
 pub const MIN_EVENTS: u64 = 30;
@@ -44,7 +81,7 @@ const SHOWN_REJECTS: usize = 20;
 /// Observations of one duration, grouped: (value in ms, kind) → (events, censored).
 #[derive(Debug, Default, Clone)]
 pub struct Durations {
-    groups: HashMap<(u64, Kind), (u64, u64)>,
+    groups: HashMap<(u64, Kind), (u64, u64), FxBuild>,
 }
 
 impl Durations {
@@ -151,8 +188,9 @@ pub struct Share2 {
 #[derive(Debug)]
 pub struct Accumulator {
     tz: TimeZone,
-    offsets: HashMap<i64, i64>,
-    seen: HashSet<u128>,
+    offsets: HashMap<i64, i64, FxBuild>,
+    last_offset: (i64, i64),
+    seen: HashSet<u128, FxBuild>,
     /// Records handed in.
     pub read: u64,
     /// Records used.
@@ -173,13 +211,17 @@ pub struct Accumulator {
     exposure_s: f64,
     naive_abandon_wait: (u64, f64),
     leg: BTreeMap<i64, u64>,
-    cnos: HashMap<String, u32>,
+    cnos: HashMap<u64, u32, FxBuild>,
     bridged: Vec<(u32, i64, i64)>,
     /// The back-test's figures.
     pub observed: Observed,
     /// Records whose TotalDuration was checked against their stamps, and those where it is
     /// one less than EndTime − StartTime (the start was not on a whole second).
     phase: (u64, u64),
+    /// Local hours (index) in which some call started.
+    active_hours: HashSet<i64, FxBuild>,
+    /// (local hour, agent) pairs with a bridge.
+    agent_hours: HashSet<(i64, u64), FxBuild>,
 }
 
 impl Accumulator {
@@ -193,8 +235,9 @@ impl Accumulator {
     pub fn in_zone(tz: TimeZone) -> Accumulator {
         Accumulator {
             tz,
-            offsets: HashMap::new(),
-            seen: HashSet::new(),
+            offsets: HashMap::default(),
+            last_offset: (i64::MIN, 0),
+            seen: HashSet::default(),
             read: 0,
             used: 0,
             duplicates: 0,
@@ -211,27 +254,36 @@ impl Accumulator {
             exposure_s: 0.0,
             naive_abandon_wait: (0, 0.0),
             leg: BTreeMap::new(),
-            cnos: HashMap::new(),
+            cnos: HashMap::default(),
             bridged: Vec::new(),
             observed: Observed::default(),
             phase: (0, 0),
+            active_hours: HashSet::default(),
+            agent_hours: HashSet::default(),
         }
     }
 
-    /// Hour of day (0–23) and weekday (0 Monday) of a Unix second in the zone.
-    fn civil(&mut self, t: i64) -> (usize, usize) {
+    /// Hour of day (0–23), weekday (0 Monday) and the local hour's index (hours since the
+    /// local epoch) of a Unix second in the zone.
+    fn civil(&mut self, t: i64) -> (usize, usize, i64) {
         let hour_key = t.div_euclid(3600);
-        let tz = &self.tz;
-        let off = *self.offsets.entry(hour_key).or_insert_with(|| {
-            Timestamp::from_second(hour_key * 3600)
-                .map(|ts| i64::from(tz.to_offset(ts).seconds()))
-                .unwrap_or(0)
-        });
+        let off = if self.last_offset.0 == hour_key {
+            self.last_offset.1
+        } else {
+            let tz = &self.tz;
+            let off = *self.offsets.entry(hour_key).or_insert_with(|| {
+                Timestamp::from_second(hour_key * 3600)
+                    .map(|ts| i64::from(tz.to_offset(ts).seconds()))
+                    .unwrap_or(0)
+            });
+            self.last_offset = (hour_key, off);
+            off
+        };
         let local = t + off;
         let hour = local.rem_euclid(86_400) / 3600;
         // 1970-01-01 was a Thursday (3 with Monday 0).
         let weekday = (local.div_euclid(86_400) + 3).rem_euclid(7);
-        (hour as usize, weekday as usize)
+        (hour as usize, weekday as usize, local.div_euclid(3600))
     }
 
     /// A rejected row: counted, and the first few kept to show.
@@ -254,8 +306,8 @@ impl Accumulator {
     /// Take one record.
     pub fn add(&mut self, r: &Row) {
         self.read += 1;
-        if let Some(u) = &r.unique_id
-            && !self.seen.insert(key128(u))
+        if let Some(u) = r.unique_id
+            && !self.seen.insert(u)
         {
             self.duplicates += 1;
             return;
@@ -267,6 +319,8 @@ impl Accumulator {
             None => (r.start, r.end),
             Some((a, b)) => (a.min(r.start), b.max(r.end)),
         });
+        let (_, _, start_hour) = self.civil(r.start);
+        self.active_hours.insert(start_hour);
         let rang = r.ringing.is_some() || matches!(r.sip_cause, Some(200 | 480));
         let cause = match (r.sip_cause, r.answer.is_some()) {
             (_, true) | (Some(200), _) => "answered",
@@ -287,7 +341,7 @@ impl Accumulator {
         }
         if rang {
             let ring_at = r.ringing.unwrap_or(r.start);
-            let (hour, weekday) = self.civil(ring_at);
+            let (hour, weekday, _) = self.civil(ring_at);
             let answered = r.answer.is_some();
             self.ring_hour[hour].add(answered);
             self.ring_weekday[weekday].add(answered);
@@ -308,7 +362,7 @@ impl Accumulator {
             self.talk.add_recorded(d, true);
             self.observed.talk_s += d;
             if let Some(b) = r.bridge {
-                let (hour, _) = self.civil(b);
+                let (hour, _, _) = self.civil(b);
                 let l = (d + if d.fract() == 0.0 { 0.5 } else { 0.0 }).ln();
                 let m = &mut self.talk_hour[hour];
                 m.n += 1;
@@ -339,9 +393,11 @@ impl Accumulator {
             && let (Some(a), Some(b)) = (r.answer, r.bridge)
         {
             *self.leg.entry(b - a).or_default() += 1;
-            if let Some(c) = &r.cno {
+            if let Some(c) = r.cno {
+                let (_, _, local_hour) = self.civil(b);
+                self.agent_hours.insert((local_hour, c));
                 let n = self.cnos.len() as u32;
-                let id = *self.cnos.entry(c.clone()).or_insert(n);
+                let id = *self.cnos.entry(c).or_insert(n);
                 self.bridged.push((id, b, r.end));
             }
         }
@@ -354,18 +410,6 @@ impl Share2 {
         self.n += 1;
         self.yes += u64::from(yes);
     }
-}
-
-/// A 128-bit key of a string: two SipHash passes with different prefixes (a collision among
-/// ten million ids has odds near 10⁻²⁵).
-fn key128(s: &str) -> u128 {
-    let h = |salt: u8| {
-        let mut x = std::hash::DefaultHasher::new();
-        salt.hash(&mut x);
-        s.hash(&mut x);
-        x.finish()
-    };
-    (u128::from(h(1)) << 64) | u128::from(h(2))
 }
 
 /// Quantile `q` of a count histogram.
@@ -812,6 +856,20 @@ impl Accumulator {
             ],
             by_hour: self.answer_by_hour(),
         }
+    }
+
+    /// Agents at work by hour of day: the mean, over the days' hours in which calls were
+    /// placed, of the distinct agents bridged in that hour (None: no call in that hour).
+    pub fn agents_by_hour(&self) -> [Option<f64>; 24] {
+        let mut hours = [0u64; 24];
+        for h in &self.active_hours {
+            hours[h.rem_euclid(24) as usize] += 1;
+        }
+        let mut agents = [0u64; 24];
+        for (h, _) in &self.agent_hours {
+            agents[h.rem_euclid(24) as usize] += 1;
+        }
+        std::array::from_fn(|h| (hours[h] > 0).then(|| agents[h] as f64 / hours[h] as f64))
     }
 
     /// Answered share by hour (hour, answered, ringing), for the page.
