@@ -306,6 +306,24 @@ fn the_command_reads_every_shape_and_its_scenario_runs() {
     for f in ["scenario.json", "fit.json", "index.html"] {
         assert!(out.join(f).exists(), "{f}");
     }
+    // The page: a chart for each fitted duration and the hours, each with its series as a
+    // data island that parses, and nothing fetched from elsewhere.
+    let page = std::fs::read_to_string(out.join("index.html")).expect("page");
+    for id in ["time-to-answer", "talk-qq", "answer-by-hour"] {
+        assert!(page.contains(&format!("id=\"chart-{id}\"")), "chart {id}");
+    }
+    let islands: Vec<Value> = page
+        .split("<script type=\"application/json\" class=\"series\">")
+        .skip(1)
+        .map(|s| {
+            serde_json::from_str(s.split("</script>").next().expect("closed")).expect("series JSON")
+        })
+        .collect();
+    assert_eq!(islands.len(), 3);
+    let hours = &islands[2];
+    assert_eq!(hours["hour"], json!([9.0, 10.0, 11.0, 12.0]));
+    assert!(!page.contains("src=") && !page.contains("<link"));
+    assert!(page.contains("back-test") && !page.contains(">disagrees<"));
     let fit: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).expect("fit"))
             .expect("JSON");
