@@ -284,6 +284,37 @@ fn the_command_reads_every_shape_and_its_scenario_runs() {
         );
         assert_eq!(a["talk"], b["talk"], "{}", other.display());
     }
+    // Hours are read in --tz: the same instants are eight hours earlier in UTC.
+    let utc: Value = serde_json::from_slice(
+        &dialsim()
+            .arg("fit")
+            .arg(&csv)
+            .args(["--tz", "UTC", "--json"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout,
+    )
+    .expect("JSON");
+    let hours = |v: &Value| -> Vec<u64> {
+        v["answer"]["by_hour"]
+            .as_array()
+            .expect("by hour")
+            .iter()
+            .filter_map(|h| h["hour"].as_u64())
+            .collect()
+    };
+    assert_eq!(hours(&a), vec![9, 10, 11, 12]);
+    assert_eq!(hours(&utc), vec![1, 2, 3, 4]);
+    let bad_tz = dialsim()
+        .arg("fit")
+        .arg(&csv)
+        .args(["--tz", "Mars/Olympus"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&bad_tz.stderr).contains("Mars/Olympus"));
     let twice = fit_json(&[&csv, &lines]);
     assert_eq!(twice["records"]["duplicates"].as_u64(), Some(n));
     assert_eq!(twice["talk"], a["talk"]);
