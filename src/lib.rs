@@ -50,6 +50,7 @@
 #![warn(missing_docs)]
 
 pub mod abandon;
+pub mod api;
 pub mod calendar;
 pub mod cdr;
 pub mod compare;
