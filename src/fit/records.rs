@@ -103,6 +103,9 @@ const FIELDS: [&str; 15] = [
 
 type Fault = (&'static str, String, &'static str);
 
+/// The last second of 9999-12-31, the latest timestamp read.
+const MAX_UNIX: i64 = 253_402_300_799;
+
 /// A 128-bit key of a string: two SipHash passes with different prefixes (a collision among
 /// ten million ids has odds near 10⁻²⁵), so that ids are compared without being kept.
 pub fn key128(s: &str) -> u128 {
@@ -131,7 +134,11 @@ fn parse_row<'a>(get: impl Fn(usize) -> Option<&'a str>) -> Result<Row, Fault> {
     let stamp = |i: usize| -> Result<Option<i64>, Fault> {
         match int(i)? {
             Some(0) | None => Ok(None),
-            Some(t) if t < 0 => Err((FIELDS[i], t.to_string(), "must be a Unix time >= 0")),
+            Some(t) if !(0..=MAX_UNIX).contains(&t) => Err((
+                FIELDS[i],
+                t.to_string(),
+                "must be a Unix time from 0 to 253402300799 (9999-12-31)",
+            )),
             Some(t) => Ok(Some(t)),
         }
     };
@@ -189,6 +196,15 @@ fn parse_row<'a>(get: impl Fn(usize) -> Option<&'a str>) -> Result<Row, Fault> {
         && b < a
     {
         return Err(("BridgeTime", b.to_string(), "must not be before AnswerTime"));
+    }
+    if let (Some(r), Some(a)) = (ringing, answer)
+        && a < r
+    {
+        return Err((
+            "AnswerTime",
+            a.to_string(),
+            "must not be before CalleeRingingTime",
+        ));
     }
     let real_answer = match val(13) {
         None => None,
@@ -626,4 +642,83 @@ pub fn row_of(map: &serde_json::Map<String, serde_json::Value>) -> Result<Row, R
             rule,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record's fields in [`FIELDS`] order.
+    fn row(fields: [&str; 15]) -> Result<Row, Fault> {
+        parse_row(|i| Some(fields[i]))
+    }
+
+    const OK: [&str; 15] = [
+        "7.1.0.0", "43", "", "1000", "200", "1000", "1000", "1009", "1010", "1070", "0", "59",
+        "1001", "1", "70",
+    ];
+
+    #[test]
+    fn a_bridged_record_reads_back() {
+        let r = row(OK).expect("valid");
+        assert_eq!((r.status, r.start, r.end), (43, 1000, 1070));
+        assert_eq!(
+            (r.answer, r.bridge, r.ringing),
+            (Some(1009), Some(1010), Some(1000))
+        );
+        assert_eq!(
+            (r.wait, r.bridge_duration, r.total),
+            (Some(0.0), Some(59.0), Some(70.0))
+        );
+        assert_eq!(
+            (r.real_answer, r.sip_cause, r.end_reason),
+            (Some(true), Some(200), Some(1000))
+        );
+        assert_eq!(r.unique_id, Some(key128("7.1.0.0")));
+        assert_eq!(r.cno, Some(key128("1001") as u64));
+    }
+
+    #[test]
+    fn the_status_text_stands_for_its_code_and_zero_stamps_are_absent() {
+        let mut f = OK;
+        f[1] = "";
+        f[2] = "双方接听";
+        f[8] = "0";
+        let r = row(f).expect("valid");
+        assert_eq!((r.status, r.bridge), (43, None));
+        f[2] = "42";
+        assert_eq!(row(f).expect("a code in Status").status, 42);
+    }
+
+    #[test]
+    fn every_broken_rule_names_its_field_and_value() {
+        let cases: [(usize, &str, &str); 9] = [
+            (1, "47", "StatusCode"),
+            (5, "17x", "StartTime"),
+            (5, "-5", "StartTime"),
+            (9, "999", "EndTime"),
+            (7, "999", "AnswerTime"),
+            (8, "1005", "BridgeTime"),
+            (10, "-1", "WaitDuration"),
+            (13, "yes", "IsRealAnswer"),
+            (4, "70000", "SipCause"),
+        ];
+        for (i, value, field) in cases {
+            let mut f = OK;
+            f[i] = value;
+            let (got, v, _) = row(f).expect_err(field);
+            assert_eq!((got, v.as_str()), (field, value), "{field} = {value}");
+        }
+        let mut f = OK;
+        f[5] = "999999999999999";
+        assert_eq!(row(f).expect_err("year 33658").0, "StartTime");
+        let mut f = OK;
+        f[6] = "1009";
+        f[7] = "1008";
+        assert_eq!(row(f).expect_err("answered before ringing").0, "AnswerTime");
+        let mut f = OK;
+        f[1] = "";
+        f[2] = "";
+        assert_eq!(row(f).expect_err("no status").0, "StatusCode");
+    }
 }
