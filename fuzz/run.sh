@@ -12,7 +12,7 @@ seconds="${1:-10}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(request_json request_query scenario sweep_grid sweep_cells scenario_engine)
+  targets=(request_json request_query scenario sweep_grid sweep_cells scenario_engine fit_records)
 fi
 work="${FUZZ_WORK:-$(mktemp -d)}"
 for t in "${targets[@]}"; do

@@ -386,46 +386,63 @@ pub fn sniff(path: &Path) -> Result<Format, ReadError> {
 /// read at all is an error; a bad row is handed on as [`Rejected`].
 pub fn read(path: &Path, sink: &mut Sink<'_>) -> Result<(), ReadError> {
     let name = path.display().to_string();
-    let io = |source| ReadError::Io {
+    let file = std::fs::File::open(path).map_err(|source| ReadError::Io {
         file: name.clone(),
         source,
+    })?;
+    read_from(file, sniff(path)?, &name, sink)
+}
+
+/// Read every record of `input` in `format`; `name` names it in messages.
+pub fn read_from(
+    input: impl std::io::Read,
+    format: Format,
+    name: &str,
+    sink: &mut Sink<'_>,
+) -> Result<(), ReadError> {
+    let io = |source| ReadError::Io {
+        file: name.to_string(),
+        source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
     let reject = |at: String, (field, value, rule): Fault| Rejected {
-        file: name.clone(),
+        file: name.to_string(),
         at,
         field,
         value,
         rule,
     };
-    match sniff(path)? {
-        Format::Csv => read_csv(file, &name, sink, &reject),
+    match format {
+        Format::Csv => read_csv(input, name, sink, &reject),
         Format::JsonLines => {
-            let mut r = BufReader::with_capacity(1 << 16, file);
-            let mut line = String::new();
+            let mut r = BufReader::with_capacity(1 << 16, input);
+            let mut bytes = Vec::new();
             let mut n = 0u64;
             loop {
-                line.clear();
-                if r.read_line(&mut line).map_err(io)? == 0 {
+                bytes.clear();
+                if r.read_until(b'\n', &mut bytes).map_err(io)? == 0 {
                     return Ok(());
                 }
                 n += 1;
+                let at = || format!("line {n}");
+                let Ok(line) = std::str::from_utf8(&bytes) else {
+                    sink(Err(reject(
+                        at(),
+                        ("(line)", String::new(), "not UTF-8 text"),
+                    )));
+                    continue;
+                };
                 if line.trim().is_empty() {
                     continue;
                 }
-                let at = || format!("line {n}");
-                match serde_json::from_str::<JsonRecord>(&line) {
+                match serde_json::from_str::<JsonRecord>(line) {
                     Ok(rec) => sink(rec.row().map_err(|f| reject(at(), f))),
-                    Err(e) => sink(Err(reject(
-                        at(),
-                        ("(line)", truncate(&line), leak_rule(&e)),
-                    ))),
+                    Err(e) => sink(Err(reject(at(), ("(line)", truncate(line), leak_rule(&e))))),
                 }
             }
         }
         Format::Json => {
             let mut de =
-                serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, file));
+                serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, input));
             let mut element = 0u64;
             let walk = Walk {
                 sink,
@@ -435,7 +452,7 @@ pub fn read(path: &Path, sink: &mut Sink<'_>) -> Result<(), ReadError> {
             walk.deserialize(&mut de)
                 .and_then(|()| de.end())
                 .map_err(|e| ReadError::Syntax {
-                    file: name.clone(),
+                    file: name.to_string(),
                     detail: e.to_string(),
                 })
         }
@@ -460,7 +477,7 @@ fn leak_rule(e: &serde_json::Error) -> &'static str {
 }
 
 fn read_csv(
-    file: std::fs::File,
+    file: impl std::io::Read,
     name: &str,
     sink: &mut Sink<'_>,
     reject: &dyn Fn(String, Fault) -> Rejected,
