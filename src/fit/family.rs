@@ -518,6 +518,15 @@ mod tests {
             Family::Gamma.mean_sd(&[4f64.ln(), 2.5f64.ln()]).0.round(),
             10.0
         );
+        let (_, gamma_sd) = Family::Gamma.mean_sd(&[4f64.ln(), 2.5f64.ln()]);
+        assert!((gamma_sd - 5.0).abs() < 1e-9, "√4 · 2.5");
+        // Weibull k = 2, λ = 10: mean λΓ(1.5) = 5√π, sd λ√(Γ(2) − Γ(1.5)²) = 10√(1 − π/4).
+        let pi = std::f64::consts::PI;
+        let (wm, ws) = Family::Weibull.mean_sd(&[2f64.ln(), 10f64.ln()]);
+        assert!(
+            (wm - 5.0 * pi.sqrt()).abs() < 1e-9
+                && (ws - 10.0 * (1.0 - pi / 4.0).sqrt()).abs() < 1e-9
+        );
         let (m, s) = Family::Weibull.mean_sd(&[0.0, 7f64.ln()]);
         assert!((m - 7.0).abs() < 1e-9 && (s - 7.0).abs() < 1e-9);
     }
