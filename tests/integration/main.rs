@@ -16,6 +16,7 @@ mod pacer_comparison;
 mod platform_store;
 mod queue_order;
 mod reference_model;
+mod replay;
 mod report_page;
 mod request_props;
 mod request_rules;
