@@ -509,6 +509,50 @@ mod tests {
         assert!(s.p_not_connected_2s > 0.3, "over load most wait: {s:?}");
     }
 
+    /// Every rate must be a positive finite number (abandonment may be 0), with at least one
+    /// agent; the error names the rate. The edges: 0 and the smallest positive rate.
+    #[test]
+    fn bad_rates_are_refused_by_name() {
+        let m = |a: f64, s: f64, t: f64, n: u32| ErlangA {
+            arrival_per_s: a,
+            service_per_s: s,
+            abandon_per_s: t,
+            agents: n,
+        };
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(
+                matches!(
+                    m(bad, 1.0, 0.1, 3).solve(),
+                    Err(TheoryError::BadRate("arrival rate"))
+                ),
+                "{bad}"
+            );
+            assert!(
+                matches!(
+                    m(1.0, bad, 0.1, 3).solve(),
+                    Err(TheoryError::BadRate("service rate"))
+                ),
+                "{bad}"
+            );
+        }
+        for bad in [-1e-9, f64::NAN, f64::INFINITY] {
+            assert!(
+                matches!(
+                    m(1.0, 1.0, bad, 3).solve(),
+                    Err(TheoryError::BadRate("abandonment rate"))
+                ),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            m(1.0, 1.0, 0.1, 0).solve(),
+            Err(TheoryError::BadRate("agents"))
+        ));
+        // Just inside: the smallest positive rates and no abandonment on a stable team.
+        assert!(m(f64::MIN_POSITIVE, 1.0, 0.0, 1).solve().is_ok());
+        assert!(m(0.5, 1.0, 0.0, 1).stationary().is_ok());
+    }
+
     #[test]
     fn unstable_erlang_c_is_an_error() {
         assert!(matches!(
