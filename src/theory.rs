@@ -553,6 +553,27 @@ mod tests {
         assert!(m(0.5, 1.0, 0.0, 1).stationary().is_ok());
     }
 
+    /// A model whose distribution needs more than the state bound is refused with the state
+    /// it stopped at: 2 000 000 agents, so the tail is never reached.
+    #[test]
+    fn too_many_states_name_where_they_stopped() {
+        let m = ErlangA {
+            arrival_per_s: 1e6,
+            service_per_s: 1.0,
+            abandon_per_s: 0.1,
+            agents: 2_000_000,
+        };
+        let max = crate::limits::MAX_THEORY_STATES as u128;
+        assert_eq!(
+            m.stationary().map(|p| p.len()),
+            Err(TheoryError::TooLarge {
+                what: "states",
+                size: max + 1,
+                max
+            })
+        );
+    }
+
     #[test]
     fn unstable_erlang_c_is_an_error() {
         assert!(matches!(
