@@ -2,7 +2,7 @@
 //! [--backtest] [--reps N]`: the world fitted from call records.
 
 use super::output::write_atomic;
-use super::{EXIT_INVALID, EXIT_OK};
+use super::{EXIT_OK, invalid};
 use dialsim::fit::{Accumulator, backtest, records};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -22,11 +22,6 @@ pub struct Options {
 
 /// The scenario a fit starts from when no `--base` is given.
 const DEFAULT_BASE: &str = include_str!("../../scenarios/quickstart.json");
-
-fn invalid(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
-    eprintln!("{msg}");
-    Ok(ExitCode::from(EXIT_INVALID))
-}
 
 /// The fitted scenario: the base with its customers and the agents' talk time replaced.
 fn fitted_scenario(base: &Value, est: &dialsim::fit::Estimates, from: &str) -> Value {

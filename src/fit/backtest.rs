@@ -22,7 +22,7 @@ pub struct Line {
     pub disagrees: bool,
 }
 
-fn share(s: super::Share2) -> Option<f64> {
+fn share(s: super::Share) -> Option<f64> {
     (s.n > 0).then(|| s.yes as f64 / s.n as f64)
 }
 
@@ -32,19 +32,7 @@ fn hours(o: &Observed) -> Option<f64> {
 }
 
 fn wait_q(o: &Observed, q: f64) -> Option<f64> {
-    let n: u64 = o.waits.values().sum();
-    if n == 0 {
-        return None;
-    }
-    let want = ((q * n as f64).ceil() as u64).clamp(1, n);
-    let mut acc = 0;
-    o.waits
-        .iter()
-        .find(|(_, c)| {
-            acc += **c;
-            acc >= want
-        })
-        .map(|(v, _)| *v as f64)
+    super::quantile(&o.waits, q).map(|v| v as f64)
 }
 
 /// The order-statistic 95 % interval of quantile `q` of the recorded waits.
@@ -55,17 +43,8 @@ fn wait_q_ci(o: &Observed, q: f64) -> Option<[f64; 2]> {
     }
     let nf = n as f64;
     let half = super::Z95 * (nf * q * (1.0 - q)).sqrt();
-    let at = |rank: f64| {
-        let want = rank.clamp(1.0, nf) as u64;
-        let mut acc = 0;
-        o.waits
-            .iter()
-            .find(|(_, c)| {
-                acc += **c;
-                acc >= want
-            })
-            .map_or(0.0, |(v, _)| *v as f64)
-    };
+    let at =
+        |rank: f64| super::at_rank(&o.waits, rank.clamp(1.0, nf) as u64).map_or(0.0, |v| v as f64);
     Some([at((nf * q - half).floor()), at((nf * q + half).ceil())])
 }
 

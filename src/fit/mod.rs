@@ -124,10 +124,12 @@ impl Durations {
 }
 
 /// Counts of a yes/no figure.
-#[derive(Debug, Default, Clone, Copy)]
-struct Share {
-    yes: u64,
-    n: u64,
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct Share {
+    /// Yes.
+    pub yes: u64,
+    /// Out of.
+    pub n: u64,
 }
 
 impl Share {
@@ -162,9 +164,9 @@ pub struct Observed {
     /// Calls placed.
     pub attempts: u64,
     /// Ringing calls answered.
-    pub answered: Share2,
+    pub answered: Share,
     /// Answered by a person in a predictive task and not bridged within 2 s.
-    pub abandoned_2s: Share2,
+    pub abandoned_2s: Share,
     /// Waits of answered callers (whole seconds) → count.
     pub waits: BTreeMap<u64, u64>,
     /// Talk seconds bridged.
@@ -173,15 +175,6 @@ pub struct Observed {
     pub span: Option<(i64, i64)>,
     /// Distinct agents bridged.
     pub agents: u64,
-}
-
-/// A share with its counts, public for the back-test.
-#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
-pub struct Share2 {
-    /// Yes.
-    pub yes: u64,
-    /// Out of.
-    pub n: u64,
 }
 
 /// Everything the records say, in counts; fed one [`Row`] at a time.
@@ -345,12 +338,9 @@ impl Accumulator {
             let answered = r.answer.is_some();
             self.ring_hour[hour].add(answered);
             self.ring_weekday[weekday].add(answered);
-            self.observed.answered.n += 1;
+            self.observed.answered.add(answered);
             match r.answer {
-                Some(a) => {
-                    self.observed.answered.yes += 1;
-                    self.tta.add((a - ring_at) as f64, Kind::Stamps, true)
-                }
+                Some(a) => self.tta.add((a - ring_at) as f64, Kind::Stamps, true),
                 None => self.tta.add((r.end - ring_at) as f64, Kind::Stamps, false),
             }
         }
@@ -384,9 +374,7 @@ impl Accumulator {
                 self.naive_abandon_wait.0 += 1;
                 self.naive_abandon_wait.1 += mid;
             }
-            self.observed
-                .abandoned_2s
-                .add_yes(r.status != 43 || w >= 2.0);
+            self.observed.abandoned_2s.add(r.status != 43 || w >= 2.0);
             *self.observed.waits.entry(w.floor() as u64).or_default() += 1;
         }
         if r.status == 43
@@ -405,28 +393,24 @@ impl Accumulator {
     }
 }
 
-impl Share2 {
-    fn add_yes(&mut self, yes: bool) {
-        self.n += 1;
-        self.yes += u64::from(yes);
-    }
+/// The value of rank `rank` (1 the smallest) in a count histogram; None past its end.
+pub fn at_rank<K: Copy>(h: &BTreeMap<K, u64>, rank: u64) -> Option<K> {
+    let mut acc = 0;
+    h.iter()
+        .find(|(_, c)| {
+            acc += **c;
+            acc >= rank
+        })
+        .map(|(v, _)| *v)
 }
 
-/// Quantile `q` of a count histogram.
-fn quantile(h: &BTreeMap<i64, u64>, q: f64) -> Option<i64> {
+/// Quantile `q` of a count histogram (the value of rank ⌈q·n⌉); None when it is empty.
+pub fn quantile<K: Copy>(h: &BTreeMap<K, u64>, q: f64) -> Option<K> {
     let n: u64 = h.values().sum();
     if n == 0 {
         return None;
     }
-    let want = ((q * n as f64).ceil() as u64).clamp(1, n);
-    let mut acc = 0;
-    for (&v, &c) in h {
-        acc += c;
-        if acc >= want {
-            return Some(v);
-        }
-    }
-    h.keys().last().copied()
+    at_rank(h, ((q * n as f64).ceil() as u64).clamp(1, n))
 }
 
 /// n, mean with its 95 % interval, median and 90th percentile of a histogram of whole
