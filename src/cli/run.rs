@@ -1,7 +1,7 @@
 //! `dialsim run SCENARIO [--seed N] [--reps N] [--pacer NAME] [--json] [--out DIR] [--cdr FILE]`.
 
 use super::output::write_atomic;
-use super::{EXIT_INVALID, EXIT_OK};
+use super::{EXIT_OK, invalid};
 use dialsim::scenario::{self, PacerSpec, Scenario};
 use dialsim::world::result::CallRecord;
 use serde_json::Value;
@@ -17,11 +17,6 @@ pub struct Options {
     pub json: bool,
     pub out: Option<PathBuf>,
     pub cdr: Option<PathBuf>,
-}
-
-fn invalid(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
-    eprintln!("{msg}");
-    Ok(ExitCode::from(EXIT_INVALID))
 }
 
 /// Load, simulate, print, and write the files asked for.
