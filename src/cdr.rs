@@ -93,7 +93,9 @@ pub fn record(c: &CallRecord, epoch_s: i64) -> Map<String, Value> {
     );
     m.insert(
         "CustomerNumber".into(),
-        s(if c.backup == 0 {
+        s(if let Some(tel) = &c.tel {
+            tel.clone()
+        } else if c.backup == 0 {
             c.number.to_string()
         } else {
             format!("{}-{}", c.number, c.backup)
@@ -184,6 +186,7 @@ mod tests {
             cno: Some("1001".into()),
             real_answer: Some(true),
             sip_cause: 200,
+            tel: None,
         }
     }
 

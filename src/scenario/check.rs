@@ -319,16 +319,7 @@ impl ScenarioFile {
                     "give exactly one of at_s (>= 0) and at".into(),
                 ),
             }
-            if !self
-                .tasks
-                .iter()
-                .any(|t| t.request.get("Name").and_then(Value::as_str) == Some(a.task.as_str()))
-            {
-                p.bad(
-                    format!("actions[{i}].task"),
-                    format!("{:?} is not the Name of a task", a.task),
-                );
-            }
+            self.check_action_target(i, a, p);
             for key in [
                 "count",
                 "duplicates",
@@ -346,6 +337,66 @@ impl ScenarioFile {
                         format!("{v} must be a whole number >= 0"),
                     );
                 }
+            }
+        }
+    }
+
+    /// What an action acts on: a task by its Name or its TaskId (exactly one), or an agent
+    /// by its `Cno`; and the phone numbers an import or a deletion lists.
+    fn check_action_target(&self, i: usize, a: &ActionSpec, p: &mut Problems) {
+        if a.action.is_agent() {
+            let cno = a.params.get("Cno").and_then(Value::as_str);
+            if !a.task.is_empty() || a.task_id.is_some() {
+                p.bad(
+                    format!("actions[{i}].task"),
+                    format!("{:?} acts on an agent (params.Cno), not a task", a.action),
+                );
+            }
+            if cno.is_none() {
+                p.bad(
+                    format!("actions[{i}].params.Cno"),
+                    format!("{:?} needs the agent's Cno as a string", a.action),
+                );
+            }
+            return;
+        }
+        match (a.task.is_empty(), a.task_id) {
+            (false, None) => {
+                if !self
+                    .tasks
+                    .iter()
+                    .any(|t| t.request.get("Name").and_then(Value::as_str) == Some(a.task.as_str()))
+                {
+                    p.bad(
+                        format!("actions[{i}].task"),
+                        format!("{:?} is not the Name of a task", a.task),
+                    );
+                }
+            }
+            (true, Some(id)) if id > 0 => {}
+            _ => p.bad(
+                format!("actions[{i}]"),
+                "give exactly one of task (a Name) and task_id (a TaskId > 0)".into(),
+            ),
+        }
+        for key in ["numbers", "tels"] {
+            let Some(v) = a.params.get(key) else { continue };
+            let list = v.as_array();
+            let ok = list.is_some_and(|l| l.iter().all(Value::is_string));
+            if !ok {
+                p.bad(
+                    format!("actions[{i}].params.{key}"),
+                    "must be an array of phone numbers as strings".into(),
+                );
+            } else if list.is_some_and(|l| l.len() > crate::platform::MAX_BATCH) {
+                p.bad(
+                    format!("actions[{i}].params.{key}"),
+                    format!(
+                        "{} numbers: at most {} in one batch",
+                        list.map_or(0, Vec::len),
+                        crate::platform::MAX_BATCH
+                    ),
+                );
             }
         }
     }
@@ -546,6 +597,14 @@ impl ScenarioFile {
             return (tasks, warnings);
         }
         for (ti, spec) in self.tasks.iter().enumerate() {
+            if let Some(c) = spec.created_at_s
+                && !(c.is_finite() && c >= 0.0)
+            {
+                p.bad(
+                    format!("tasks[{ti}].created_at_s"),
+                    format!("{c}: must be a number of seconds >= 0"),
+                );
+            }
             let v = validate_with(&spec.request, Some(enterprise), Some(talk_mean));
             for w in v.warnings {
                 warnings.push((format!("tasks[{ti}].request.{}", w.param), w));
@@ -666,6 +725,7 @@ impl ScenarioFile {
                     },
                     abandon: spec.abandon.clone(),
                     amd: spec.amd.clone(),
+                    created_at_s: spec.created_at_s,
                 });
             }
         }

@@ -206,15 +206,22 @@ pub struct ActionSpec {
     /// When, as a wall-clock time `yyyy-MM-ddTHH:mm:ss` (or give `at_s`).
     #[serde(default)]
     pub at: Option<String>,
-    /// The task, by its Name.
+    /// The task, by its Name (task actions give this or `task_id`; agent actions neither).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub task: String,
+    /// The task, by the TaskId the platform store gave it when it was created (tasks are
+    /// numbered in creation order from the store's first id), instead of its Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<u64>,
     /// The platform operation.
     pub action: ActionKind,
     /// Its parameters: PauseTask `PauseDuration` (minutes, 0 = until started again);
     /// UpdateTask any CreateTask parameter but Type, CallGroupType, TemplateName, AutoDelete;
-    /// ImportTaskTel `count`, `duplicates` (numbers of the batch that repeat another),
+    /// ImportTaskTel `count`, `duplicates` (numbers of the batch that repeat another), or
+    /// `numbers` (the batch's phone numbers as strings, instead of `count` synthetic ones),
     /// `Priority` (0–999999, larger first), `IsRepeat` (0–3), `ImportTelAutoStart` (0/1);
-    /// DeleteTaskTel `count` (never-called numbers removed, the last imported first).
+    /// DeleteTaskTel `count` (never-called numbers removed, the last imported first) or
+    /// `tels` (these phone numbers, those not called yet); AgentLogin and AgentLogout `Cno`.
     #[serde(default)]
     pub params: Map<String, Value>,
 }
@@ -234,6 +241,17 @@ pub enum ActionKind {
     DeleteTaskTel,
     /// Delete the task (only before it starts or after it ended).
     DeleteTask,
+    /// An agent (`params.Cno`) logs in: available again once no break or shift holds it.
+    AgentLogin,
+    /// An agent (`params.Cno`) logs out: not available (a call in progress ends first).
+    AgentLogout,
+}
+
+impl ActionKind {
+    /// Whether the action names an agent rather than a task.
+    pub fn is_agent(self) -> bool {
+        matches!(self, ActionKind::AgentLogin | ActionKind::AgentLogout)
+    }
 }
 
 /// A share of customers with an area code.
@@ -472,6 +490,12 @@ pub struct TaskSpec {
     /// answered like people).
     #[serde(default)]
     pub amd: Option<AmdSpec>,
+    /// When the task is created through the platform store, seconds since the start. None:
+    /// at the start, and started at once (unless its AutoStart is later). Given: the task
+    /// does not exist before then, and once created it waits in status 0 for a StartTask
+    /// action or its AutoStart, as a task created through the API does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at_s: Option<f64>,
 }
 
 /// A checked task: typed request, number count, pacer.
@@ -491,6 +515,8 @@ pub struct Task {
     pub abandon: Option<crate::abandon::AbandonDefinition>,
     /// Its answering-machine detection, if any.
     pub amd: Option<AmdSpec>,
+    /// When it is created, if not at the start (see [`TaskSpec::created_at_s`]).
+    pub created_at_s: Option<f64>,
 }
 
 /// A checked scenario, ready for the engine.

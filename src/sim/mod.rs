@@ -151,6 +151,16 @@ impl<E> EventQueue<E> {
         self.len -= 1;
         Some((SimTime(self.last), event))
     }
+    /// The time of the earliest event, without taking it (None: the queue is empty). It may
+    /// move the queue's notion of "now" up to that time, so nothing may be pushed for an
+    /// earlier time afterwards (the engine never does).
+    pub fn peek_time(&mut self) -> Option<SimTime> {
+        if self.due.is_empty() && !self.advance() {
+            return None;
+        }
+        Some(SimTime(self.last))
+    }
+
     /// Events pending.
     pub fn len(&self) -> usize {
         self.len

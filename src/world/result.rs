@@ -47,6 +47,9 @@ pub struct CallRecord {
     /// The SIP cause of the attempt: 200 answered, 480 no answer, 486 busy, 404 invalid
     /// number, 503 unreachable.
     pub sip_cause: u16,
+    /// The phone number dialled, when the number came from a list of phone numbers
+    /// (ImportTaskTel `numbers`); none for the scenario's synthetic numbers.
+    pub tel: Option<String>,
 }
 /// Why a task's numbers finished.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]

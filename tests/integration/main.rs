@@ -12,6 +12,7 @@ mod fidelity;
 mod fit;
 mod golden;
 mod hostile;
+mod live;
 mod pacer_comparison;
 mod platform_store;
 mod queue_order;

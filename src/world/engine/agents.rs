@@ -354,6 +354,14 @@ impl Engine<'_> {
             if from == Some(ti) {
                 continue;
             }
+            if from.is_none() && self.agents[a as usize].breaks > 0 {
+                // Logged out (or on a break) before any task held it: it joins on its break.
+                let ag = &mut self.agents[a as usize];
+                ag.on_break = true;
+                ag.task = Some(ti as u16);
+                self.set_agent(a, AgentState::Break);
+                continue;
+            }
             if from.is_some_and(|f| self.tasks[f].running) {
                 continue;
             }

@@ -83,4 +83,8 @@ pub(super) enum Ev {
     Resume {
         task: u16,
     },
+    /// A task with `created_at_s` is created through the store.
+    Create {
+        task: u16,
+    },
 }

@@ -123,6 +123,10 @@ impl Engine<'_> {
                 .map(|a| self.sc.enterprise.agents[a as usize].cno.clone()),
             real_answer: c.answered_at.is_some().then_some(!c.machine),
             sip_cause: super::calls::sip_code(c.fate),
+            tel: (c.backup == 0)
+                .then(|| self.tasks[ti].pool.tel_of(c.number))
+                .flatten()
+                .map(|t| t.to_string()),
         }
     }
 

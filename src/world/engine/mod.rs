@@ -43,6 +43,7 @@
 //! | `dialling` | what the pacer sees, the caps on dialling, placing calls, the clairvoyant plan |
 //! | `lifecycle` | start, stop, pause, MinAvailableAgentCount, the end of the day, completion |
 //! | `operator` | the scenario's operator actions, one function each |
+//! | `live` | the run in steps for `dialsim serve`: advance to an instant, read the figures there |
 //! | `ledger` | state times, line time, buckets, Little's-law sums, call records, the result |
 
 mod agents;
@@ -52,6 +53,7 @@ mod dialling;
 mod event;
 mod ledger;
 mod lifecycle;
+mod live;
 mod numbers;
 mod operator;
 mod params;
@@ -64,6 +66,7 @@ use numbers::{FreshBatch, NumberPool};
 use params::TaskParams;
 
 pub use crate::world::result::*;
+pub use live::{AgentNow, Live, TaskNow};
 
 use crate::calendar::{self, Clock};
 use crate::metrics::{Bucket, CallCounts, StateTimes, histogram, record};
@@ -204,6 +207,12 @@ struct Engine<'a> {
     call_cap: Vec<Option<u32>>,
     /// Agents held back for the rest of the day by their cap.
     capped: Vec<bool>,
+    /// Agents logged out by an AgentLogout action.
+    logged_out: Vec<bool>,
+    /// The store's answer to each operator action performed, by the action's index.
+    answers: Vec<(usize, serde_json::Value)>,
+    /// The store's answer to each CreateTask of a task with `created_at_s`, by task index.
+    creations: Vec<(usize, serde_json::Value)>,
 }
 
 /// Run a scenario once with `seed`, optionally forcing every task's pacer.
@@ -222,35 +231,45 @@ pub fn run_with(
 ) -> RunResult {
     let end = ms(sc.file.duration_s);
     let bucket_ms = sc.file.bucket_s.unwrap_or(900).max(1) * 1000;
-    let n_buckets = end.div_ceil(bucket_ms).max(1) as usize;
-    let n_agents = sc.enterprise.agents.len();
-    let mut e = Engine {
-        sc,
-        seed,
-        now: 0,
-        end,
-        bucket_ms,
-        q: EventQueue::default(),
-        calls: Vec::new(),
-        free_calls: Vec::new(),
-        agents: (0..n_agents).map(|_| Agent::new()).collect(),
-        tasks: Vec::new(),
-        buckets: vec![Bucket::default(); n_buckets],
-        platform: Platform::new(sc.enterprise.clone()),
-        events: 0,
-        agent_dist_answer: sc.file.enterprise.agent_behaviour.answer_probability,
-        little: Little::default(),
-        waiting_all: 0,
-        waiting_since: 0,
-        cdr: record_calls.then(Vec::new),
-        clock: Clock::new(sc.start),
-        day_calls: vec![0; n_agents],
-        call_cap: vec![None; n_agents],
-        capped: vec![false; n_agents],
-    };
+    let mut e = Engine::new(sc, seed, end, bucket_ms, record_calls);
     e.setup(pacer_override);
     e.main_loop();
     e.finish()
+}
+
+impl<'a> Engine<'a> {
+    /// An engine for `sc` at instant 0, not set up yet.
+    fn new(sc: &'a Scenario, seed: u64, end: u64, bucket_ms: u64, record_calls: bool) -> Self {
+        let n_buckets = end.div_ceil(bucket_ms).max(1) as usize;
+        let n_agents = sc.enterprise.agents.len();
+        Engine {
+            sc,
+            seed,
+            now: 0,
+            end,
+            bucket_ms,
+            q: EventQueue::default(),
+            calls: Vec::new(),
+            free_calls: Vec::new(),
+            agents: (0..n_agents).map(|_| Agent::new()).collect(),
+            tasks: Vec::new(),
+            buckets: vec![Bucket::default(); n_buckets],
+            platform: Platform::new(sc.enterprise.clone()),
+            events: 0,
+            agent_dist_answer: sc.file.enterprise.agent_behaviour.answer_probability,
+            little: Little::default(),
+            waiting_all: 0,
+            waiting_since: 0,
+            cdr: record_calls.then(Vec::new),
+            clock: Clock::new(sc.start),
+            day_calls: vec![0; n_agents],
+            call_cap: vec![None; n_agents],
+            capped: vec![false; n_agents],
+            logged_out: vec![false; n_agents],
+            answers: Vec::new(),
+            creations: Vec::new(),
+        }
+    }
 }
 
 impl Engine<'_> {
@@ -355,6 +374,7 @@ impl Engine<'_> {
             Ev::DayEnd => self.day_end(),
             Ev::Action { index } => self.action(usize::from(index)),
             Ev::Resume { task } => self.resume_after_pause(usize::from(task)),
+            Ev::Create { task } => self.create(usize::from(task)),
             _ => {} // a cancelled timer or a replaced schedule
         }
     }

@@ -135,6 +135,20 @@ pub(super) struct NumberPool {
     ready: BTreeSet<ReadyRetry>,
     retry_seq: u64,
     backups: VecDeque<Target>,
+    /// Batches imported with their phone numbers listed (ImportTaskTel `numbers`).
+    listed: Vec<ListedBatch>,
+    /// Never-called numbers removed by DeleteTaskTel `tels`, still in their batch's slots
+    /// (passed over when reached).
+    withdrawn: std::collections::HashSet<u64>,
+}
+
+/// An imported batch whose phone numbers are known: positions `first..first + tels.len()`.
+#[derive(Debug, Clone)]
+struct ListedBatch {
+    first: u64,
+    tels: Vec<crate::platform::Tel>,
+    /// Which of them have been taken for a first call.
+    called: Vec<bool>,
 }
 
 impl NumberPool {
@@ -158,6 +172,8 @@ impl NumberPool {
             ready: BTreeSet::new(),
             retry_seq: 0,
             backups: VecDeque::new(),
+            listed: Vec::new(),
+            withdrawn: Default::default(),
         };
         pool.add_batch(FreshBatch::new(0, 0, numbers, None));
         pool
@@ -248,6 +264,67 @@ impl NumberPool {
     /// random (a fixed pseudo-random permutation of each batch).
     #[inline]
     pub fn take_fresh(&mut self) -> Option<u64> {
+        loop {
+            let n = self.take_slot()?;
+            if self.listed.is_empty() {
+                return Some(n);
+            }
+            if self.withdrawn.remove(&n) {
+                // Counted out when it was withdrawn.
+                self.fresh_left += 1;
+                continue;
+            }
+            if let Some((b, k)) = self.listed_at(n) {
+                self.listed[b].called[k] = true;
+            }
+            return Some(n);
+        }
+    }
+
+    /// The batch and index of position `n` among the listed batches.
+    fn listed_at(&self, n: u64) -> Option<(usize, usize)> {
+        let b = self
+            .listed
+            .partition_point(|l| l.first <= n)
+            .checked_sub(1)?;
+        let k = usize::try_from(n - self.listed[b].first).ok()?;
+        (k < self.listed[b].tels.len()).then_some((b, k))
+    }
+
+    /// The phone number of position `n`, when its batch listed them.
+    pub fn tel_of(&self, n: u64) -> Option<crate::platform::Tel> {
+        self.listed_at(n).map(|(b, k)| self.listed[b].tels[k])
+    }
+
+    /// A batch of listed phone numbers, numbered from `first` (its [`FreshBatch`] is added
+    /// separately).
+    pub fn add_listed(&mut self, first: u64, tels: Vec<crate::platform::Tel>) {
+        let called = vec![false; tels.len()];
+        self.listed.push(ListedBatch {
+            first,
+            tels,
+            called,
+        });
+    }
+
+    /// Withdraw the never-called numbers among `tels` (DeleteTaskTel): how many.
+    pub fn withdraw(&mut self, tels: &std::collections::HashSet<crate::platform::Tel>) -> u64 {
+        let mut gone = 0;
+        for l in &self.listed {
+            for (k, tel) in l.tels.iter().enumerate() {
+                let n = l.first + k as u64;
+                if !l.called[k] && tels.contains(tel) && self.withdrawn.insert(n) {
+                    gone += 1;
+                }
+            }
+        }
+        self.fresh_left -= gone;
+        self.total -= gone;
+        gone
+    }
+
+    #[inline]
+    fn take_slot(&mut self) -> Option<u64> {
         let by_priority = self.first_order != FirstCallOrder::ImportTime;
         let mut best: Option<usize> = None;
         for (i, b) in self.batches.iter().enumerate() {
@@ -269,6 +346,10 @@ impl NumberPool {
         for b in &mut self.batches {
             b.cursor = b.count;
         }
+        for l in &mut self.listed {
+            l.called.fill(true);
+        }
+        self.withdrawn.clear();
         std::mem::take(&mut self.fresh_left)
     }
 
@@ -280,12 +361,21 @@ impl NumberPool {
             while (gone.len() as u64) < k && b.cursor < b.count {
                 b.count -= 1;
                 let offset = b.order.offset(b.count);
+                if self.withdrawn.remove(&(b.first + offset)) {
+                    // Withdrawn already, and counted out then.
+                    continue;
+                }
                 let tel = b.tels.map(|(base, distinct)| base + offset % distinct);
                 gone.push((b.first + offset, tel));
             }
         }
         self.fresh_left -= gone.len() as u64;
         self.total -= gone.len() as u64;
+        for &(n, _) in &gone {
+            if let Some((b, k)) = self.listed_at(n) {
+                self.listed[b].called[k] = true;
+            }
+        }
         gone
     }
 

@@ -10,28 +10,69 @@ use super::*;
 use crate::scenario::{ActionKind, ActionSpec};
 use serde_json::Value;
 
-/// What the store answered: accepted or not, and its message.
-type Outcome = (bool, String);
+/// What the store answered: accepted or not, its message, and the whole answer in the API's
+/// shape (kept in [`Engine::answers`] for `dialsim serve`).
+type Outcome = (bool, String, Value);
+
+/// The store's answer as an [`Outcome`].
+fn outcome<D: serde::Serialize>(r: &crate::request::ApiResponse<D>) -> Outcome {
+    let whole = serde_json::to_value(r).unwrap_or(Value::Null);
+    (r.code == "OK", r.message.clone(), whole)
+}
 
 /// A numeric parameter of an action (`default` when absent).
 fn num(a: &ActionSpec, key: &str, default: u64) -> u64 {
     a.params.get(key).and_then(Value::as_u64).unwrap_or(default)
 }
 
+/// A list of strings among an action's parameters (empty when absent).
+fn strings(a: &ActionSpec, key: &str) -> Vec<String> {
+    a.params
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl Engine<'_> {
     /// Perform operator action `k` of the scenario.
     pub(super) fn action(&mut self, k: usize) {
         let a = &self.sc.file.actions[k];
-        let Some(ti) = self.sc.tasks.iter().position(|t| t.request.name == a.task) else {
+        if a.action.is_agent() {
+            let (accepted, message, whole) = self.agent_action(a);
+            self.answer(k, accepted, message, whole);
+            return;
+        }
+        let ti = match a.task_id {
+            Some(id) => self.tasks.iter().position(|t| t.platform_id == id),
+            None => self.sc.tasks.iter().position(|t| t.request.name == a.task),
+        };
+        let Some(ti) = ti else {
+            let id = a
+                .task_id
+                .map_or_else(|| a.task.clone(), |id| id.to_string());
+            let message = format!("{:?}: task {id} does not exist", a.action);
+            let whole = serde_json::json!({
+                "RequestId": format!("dialsim-action-{k}"),
+                "Code": crate::request::ErrorCode::TaskNotFound.as_str(),
+                "Message": message,
+            });
+            self.answer(k, false, message, whole);
             return;
         };
-        let (accepted, message) = match a.action {
+        let (accepted, message, whole) = match a.action {
             ActionKind::StartTask => self.start_task(ti),
             ActionKind::PauseTask => self.pause_task(ti, a),
             ActionKind::UpdateTask => self.update_task(ti, a),
             ActionKind::ImportTaskTel => self.import_task_tel(ti, a),
             ActionKind::DeleteTaskTel => self.delete_task_tel(ti, a),
             ActionKind::DeleteTask => self.delete_task(ti),
+            ActionKind::AgentLogin | ActionKind::AgentLogout => unreachable!("handled above"),
         };
         let now_s = self.now as f64 / 1000.0;
         self.tasks[ti].actions.push(ActionRecord {
@@ -40,7 +81,48 @@ impl Engine<'_> {
             accepted,
             message,
         });
+        self.answers.push((k, whole));
         self.maybe_finish(ti);
+    }
+
+    /// Keep the answer to an action that belongs to no task's log.
+    fn answer(&mut self, k: usize, accepted: bool, message: String, whole: Value) {
+        tracing::debug!(action = k, accepted, "{message}");
+        self.answers.push((k, whole));
+    }
+
+    /// AgentLogin and AgentLogout: a log-out holds the agent like a break (a busy agent goes
+    /// after its wrap-up); a log-in releases it. Logging in an agent who is logged in, or out
+    /// one who is out, changes nothing.
+    fn agent_action(&mut self, a: &ActionSpec) -> Outcome {
+        let cno = a.params.get("Cno").and_then(Value::as_str).unwrap_or("");
+        let rid = format!("dialsim-agent-{}-{}", cno, self.now);
+        let Some(ag) = self.sc.enterprise.agent_position(cno) else {
+            let message = format!(
+                "{:?}: Cno {cno:?} is not an agent of the enterprise",
+                a.action
+            );
+            let whole = serde_json::json!({
+                "RequestId": rid, "Code": "InvalidParameter", "Message": message,
+            });
+            return (false, message, whole);
+        };
+        let out = self.logged_out[ag as usize];
+        match a.action {
+            ActionKind::AgentLogout if !out => {
+                self.logged_out[ag as usize] = true;
+                self.break_start(ag);
+            }
+            ActionKind::AgentLogin if out => {
+                self.logged_out[ag as usize] = false;
+                self.break_end(ag);
+            }
+            _ => {}
+        }
+        let whole = serde_json::json!({
+            "RequestId": rid, "Code": "OK", "Message": "OK", "Data": {"Result": 1},
+        });
+        (true, "OK".into(), whole)
     }
 
     fn start_task(&mut self, ti: usize) -> Outcome {
@@ -51,7 +133,7 @@ impl Engine<'_> {
         if r.is_ok() {
             self.begin_running(ti, true);
         }
-        (r.is_ok(), r.message)
+        outcome(&r)
     }
 
     /// PauseTask, with PauseDuration minutes (0: until started again).
@@ -72,7 +154,7 @@ impl Engine<'_> {
                 self.schedule_in(u64::from(minutes) * 60_000, Ev::Resume { task: ti as u16 });
             }
         }
-        (r.is_ok(), r.message)
+        outcome(&r)
     }
 
     fn update_task(&mut self, ti: usize, a: &ActionSpec) -> Outcome {
@@ -84,28 +166,39 @@ impl Engine<'_> {
             let new = rec.task.clone();
             self.apply_update(ti, new);
         }
-        (r.is_ok(), r.message)
+        outcome(&r)
     }
 
-    /// ImportTaskTel: `count` synthetic numbers (the last `duplicates` repeat the first), a
-    /// batch `Priority`, `IsRepeat` and `ImportTelAutoStart` as the API takes them.
+    /// ImportTaskTel: `numbers` (the batch's phone numbers), or `count` synthetic numbers
+    /// (the last `duplicates` repeat the first); a batch `Priority`, `IsRepeat` and
+    /// `ImportTelAutoStart` as the API takes them.
     fn import_task_tel(&mut self, ti: usize, a: &ActionSpec) -> Outcome {
         let (id, at) = (self.tasks[ti].platform_id, self.at());
-        let count = num(a, "count", 0);
-        let dups = num(a, "duplicates", 0).min(count);
-        let t = &self.tasks[ti];
-        let base = 13_000_000_000u64 + (t.idx as u64) * 100_000_000 + t.pool.imported_tels;
-        let numbers: Vec<(String, Vec<String>)> = (0..count)
-            .map(|i| {
-                // The last `dups` numbers repeat the first ones.
-                let j = if i >= count - dups {
-                    i - (count - dups)
-                } else {
-                    i
-                };
-                ((base + j).to_string(), Vec::new())
-            })
-            .collect();
+        let listed = a.params.contains_key("numbers");
+        let (numbers, count, dups, base) = if listed {
+            let numbers: Vec<(String, Vec<String>)> = strings(a, "numbers")
+                .into_iter()
+                .map(|n| (n, Vec::new()))
+                .collect();
+            (numbers, 0, 0, 0)
+        } else {
+            let count = num(a, "count", 0);
+            let dups = num(a, "duplicates", 0).min(count);
+            let t = &self.tasks[ti];
+            let base = 13_000_000_000u64 + (t.idx as u64) * 100_000_000 + t.pool.imported_tels;
+            let numbers = (0..count)
+                .map(|i| {
+                    // The last `dups` numbers repeat the first ones.
+                    let j = if i >= count - dups {
+                        i - (count - dups)
+                    } else {
+                        i
+                    };
+                    ((base + j).to_string(), Vec::new())
+                })
+                .collect();
+            (numbers, count, dups, base)
+        };
         let batch = crate::platform::ImportBatch {
             numbers,
             priority: num(a, "Priority", 0).min(u64::from(u32::MAX)) as u32,
@@ -121,15 +214,26 @@ impl Engine<'_> {
             let field = |key: &str| r.data.as_ref().and_then(|d| d.get(key));
             let imported = field("Imported").and_then(Value::as_u64).unwrap_or(0);
             let started = field("Started").and_then(Value::as_bool).unwrap_or(false);
+            // The numbers the store kept are the last `imported` of its list.
+            let kept: Vec<crate::platform::Tel> = if listed {
+                let entries = self
+                    .platform
+                    .task(id)
+                    .map_or(&[][..], |rec| &rec.numbers.entries[..]);
+                let from = entries.len().saturating_sub(imported as usize);
+                entries[from..].iter().map(|e| e.tel).collect()
+            } else {
+                Vec::new()
+            };
             let t = &mut self.tasks[ti];
             t.pool.imported_tels += count;
             let first = t.pool.total;
-            t.pool.add_batch(FreshBatch::new(
-                batch.priority,
-                first,
-                imported,
-                Some((base, (count - dups).max(1))),
-            ));
+            let tels = (!listed).then_some((base, (count - dups).max(1)));
+            t.pool
+                .add_batch(FreshBatch::new(batch.priority, first, imported, tels));
+            if listed {
+                t.pool.add_listed(first, kept);
+            }
             t.pool.total += imported;
             if imported > 0 {
                 t.pool.finished_at = None;
@@ -142,23 +246,41 @@ impl Engine<'_> {
                 self.begin_running(ti, true);
             }
         }
-        (r.is_ok(), r.message)
+        outcome(&r)
     }
 
-    /// DeleteTaskTel: up to `count` never-called numbers, the last imported first.
+    /// DeleteTaskTel: the numbers `tels` lists that are not called yet, or up to `count`
+    /// never-called numbers, the last imported first.
     fn delete_task_tel(&mut self, ti: usize, a: &ActionSpec) -> Outcome {
         let id = self.tasks[ti].platform_id;
+        if a.params.contains_key("tels") {
+            let tels = strings(a, "tels");
+            let set = tels
+                .iter()
+                .filter_map(|t| crate::platform::Tel::parse(t))
+                .collect();
+            let gone = self.tasks[ti].pool.withdraw(&set);
+            let r = self.platform.delete_task_tel(id, &tels);
+            let (ok, message, whole) = outcome(&r);
+            return (ok, format!("{message} ({gone} numbers removed)"), whole);
+        }
         let gone = self.tasks[ti].pool.delete_fresh(num(a, "count", 0));
         // The store forgets the imported ones among them (the scenario's own list is the
         // engine's alone).
+        let pool = &self.tasks[ti].pool;
         let tels: Vec<String> = gone
             .iter()
-            .filter_map(|(_, tel)| tel.map(|t| t.to_string()))
+            .filter_map(|&(n, tel)| {
+                tel.map(|t| t.to_string())
+                    .or_else(|| pool.tel_of(n).map(|t| t.to_string()))
+            })
             .collect();
         let r = self.platform.delete_task_tel(id, &tels);
+        let (ok, message, whole) = outcome(&r);
         (
-            r.is_ok(),
-            format!("{} ({} numbers removed)", r.message, gone.len()),
+            ok,
+            format!("{message} ({} numbers removed)", gone.len()),
+            whole,
         )
     }
 
@@ -171,7 +293,7 @@ impl Engine<'_> {
             let left = t.pool.drop_fresh();
             t.pool.total -= left;
         }
-        (r.is_ok(), r.message)
+        outcome(&r)
     }
 
     /// UpdateTask accepted: the task runs on with the new parameters, every one of them in

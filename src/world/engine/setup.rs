@@ -8,13 +8,19 @@ impl Engine<'_> {
             let req = &t.request;
             let spec = pacer_override.unwrap_or(&t.pacer).clone();
             let params = TaskParams::from_request(req, self.sc, &self.clock);
-            let created = self.platform.create_task(&req.to_params(), self.sc.start);
-            let platform_id = created
-                .data
-                .as_ref()
-                .and_then(|d| d.id.as_deref())
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0);
+            // A task created later has no id until then.
+            let later = t.created_at_s.is_some();
+            let platform_id = if later {
+                0
+            } else {
+                let created = self.platform.create_task(&req.to_params(), self.sc.start);
+                created
+                    .data
+                    .as_ref()
+                    .and_then(|d| d.id.as_deref())
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0)
+            };
             let start_min = f64::from(self.sc.start.time().hour()) * 60.0
                 + f64::from(self.sc.start.time().minute());
             let clock = pacing::RunClock {
@@ -54,7 +60,7 @@ impl Engine<'_> {
                 pacer_spec: spec,
                 pool,
                 agents: t.agents.clone(),
-                ticking: true,
+                ticking: !later,
                 running: false,
                 started: false,
                 ended: false,
@@ -91,6 +97,13 @@ impl Engine<'_> {
                 agent_times: StateTimes::default(),
                 params,
             });
+            if let Some(c) = t.created_at_s {
+                let at = ms(c);
+                if at < self.end {
+                    self.schedule_at(at, Ev::Create { task: i as u16 });
+                }
+                continue;
+            }
             for &(a, limit) in &self.tasks[i].params.call_limits {
                 self.call_cap[a as usize] = Some(limit);
             }
@@ -249,6 +262,36 @@ impl Engine<'_> {
             cnos.iter()
                 .filter_map(|c| self.sc.enterprise.agent_position(c))
                 .collect()
+        }
+    }
+
+    /// A task with `created_at_s` is created through the store now: it waits in status 0
+    /// for a StartTask or its AutoStart. Refused (the enterprise's task limit), it never
+    /// exists.
+    pub(super) fn create(&mut self, ti: usize) {
+        let params = self.tasks[ti].req.to_params();
+        let r = self.platform.create_task(&params, self.at());
+        let whole = serde_json::to_value(&r).unwrap_or(serde_json::Value::Null);
+        self.creations.push((ti, whole));
+        let Some(id) = r
+            .data
+            .as_ref()
+            .and_then(|d| d.id.as_deref())
+            .and_then(|s| s.parse().ok())
+        else {
+            tracing::warn!(task = ti, "CreateTask refused: {}", r.message);
+            return;
+        };
+        self.tasks[ti].platform_id = id;
+        for &(a, limit) in &self.tasks[ti].params.call_limits {
+            self.call_cap[a as usize] = Some(limit);
+        }
+        let (task, generation, now) = (ti as u16, self.tasks[ti].schedule_gen, self.now);
+        if let Some(at) = self.tasks[ti].params.auto_stop_ms {
+            self.schedule_at(at.max(now), Ev::AutoStop { task, generation });
+        }
+        if let Some(at) = self.tasks[ti].params.auto_start_ms {
+            self.schedule_at(at.max(now), Ev::AutoStart { task, generation });
         }
     }
 }
