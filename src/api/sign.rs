@@ -68,6 +68,22 @@ impl Keys {
         Ok(Keys { secrets })
     }
 
+    /// Whether `secret` is the secret of key `id`, compared in constant time (an HMAC of
+    /// each under a fixed key, checked by the MAC's constant-time comparison).
+    pub fn matches(&self, id: &str, secret: &str) -> bool {
+        let Some(known) = self.secrets.get(id) else {
+            return false;
+        };
+        let tag = |s: &str| {
+            let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(b"dialsim-key-check")
+                .expect("HMAC takes a key of any length");
+            mac.update(s.as_bytes());
+            mac
+        };
+        let want = tag(known).finalize().into_bytes();
+        tag(secret).verify_slice(&want).is_ok()
+    }
+
     /// The key ids, sorted.
     pub fn ids(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self.secrets.keys().map(String::as_str).collect();

@@ -6,6 +6,7 @@ mod check;
 mod compare;
 mod fit;
 mod run;
+mod serve;
 mod sweep;
 mod validate;
 
@@ -210,6 +211,34 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         reps: u32,
     },
+    /// Serve the platform's task API (CloudCreateTask, CloudImportTaskTel, CloudStartTask,
+    /// CloudMonitorTask, CloudQueryPredictiveCallCdr, ...) on a simulated world, for the
+    /// official SDK and your own integration. The first line printed is `listening on
+    /// http://HOST:PORT`
+    Serve {
+        /// The world: any scenario; its enterprise and customers are served, its tasks are
+        /// not (tasks come from requests). Default: the bundled quickstart
+        #[arg(long)]
+        world: Option<PathBuf>,
+        /// Address to listen on (port 0: the system picks one)
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: String,
+        /// Access key pairs, one `ID SECRET` a line (default: the development pair of the
+        /// README)
+        #[arg(long)]
+        keys: Option<PathBuf>,
+        /// Keep the journal of accepted operations here and replay it on start (default:
+        /// state in memory only)
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Simulated time: real, speed:N (N simulated seconds a second) or manual (moved by
+        /// POST /dialsim/advance)
+        #[arg(long, default_value = "real")]
+        clock: String,
+        /// How far the world may run, days
+        #[arg(long, default_value_t = 7.0)]
+        horizon_days: f64,
+    },
     /// Print the scenario JSON Schema.
     Schema,
 }
@@ -301,6 +330,21 @@ pub fn run() -> anyhow::Result<ExitCode> {
             json,
         } => sweep::merge(&dirs, &out, max_abandon, &abandon_figure, json),
         Command::Check { scenarios } => check::run(&scenarios),
+        Command::Serve {
+            world,
+            listen,
+            keys,
+            data,
+            clock,
+            horizon_days,
+        } => serve::run(serve::Options {
+            world,
+            listen,
+            keys,
+            data,
+            clock,
+            horizon_days,
+        }),
         Command::Fit {
             records,
             base,

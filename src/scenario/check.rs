@@ -35,6 +35,30 @@ impl ScenarioFile {
     /// Resolve and check everything; `text` and `path` are only for error locations and for
     /// number files relative to the scenario.
     pub fn check(self, text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+        let no_tasks = self.tasks.is_empty();
+        let mut checked = self.check_world(text, path);
+        if no_tasks {
+            let problem = ScenarioProblem {
+                location: path.display().to_string(),
+                json_path: "tasks".into(),
+                message: "a scenario needs at least one task".into(),
+                request_problem: None,
+            };
+            checked = match checked {
+                Ok(_) => Err(ScenarioError::Invalid(vec![problem])),
+                Err(ScenarioError::Invalid(mut list)) => {
+                    list.push(problem);
+                    Err(ScenarioError::Invalid(list))
+                }
+                Err(e) => Err(e),
+            };
+        }
+        checked
+    }
+
+    /// [`ScenarioFile::check`] of a world that may have no task yet (`dialsim serve`'s world,
+    /// whose tasks come from requests).
+    pub fn check_world(self, text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
         let name = path.display().to_string();
         let mut p = Problems::new(&name);
         let start = self.check_run(&mut p);
@@ -520,9 +544,6 @@ impl ScenarioFile {
                     format!("min {lo} is above max {hi}: no value can hold"),
                 );
             }
-        }
-        if self.tasks.is_empty() {
-            p.bad("tasks".into(), "a scenario needs at least one task".into());
         }
     }
 

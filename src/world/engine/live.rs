@@ -103,8 +103,25 @@ impl<'a> Live<'a> {
     /// Handle events until operator action `k` has been performed (its instant's earlier
     /// events first, as a whole run does), or until `limit_ms`; its answer, if performed.
     pub fn advance_to_action(&mut self, k: usize, limit_ms: u64) -> Option<&serde_json::Value> {
+        self.advance_while(limit_ms, |l| l.answer(k).is_none());
+        self.answer(k)
+    }
+
+    /// Handle events until task `index` (one with `created_at_s`) has been created, or until
+    /// `limit_ms`; the store's answer to its CreateTask, if created.
+    pub fn advance_to_creation(
+        &mut self,
+        index: usize,
+        limit_ms: u64,
+    ) -> Option<&serde_json::Value> {
+        self.advance_while(limit_ms, |l| l.creation(index).is_none());
+        self.creation(index)
+    }
+
+    /// Handle events one by one while `pending` holds, before `limit_ms`.
+    fn advance_while(&mut self, limit_ms: u64, pending: impl Fn(&Live<'_>) -> bool) {
         let limit = limit_ms.min(self.e.end);
-        while self.answer(k).is_none() {
+        while pending(self) {
             match self.e.q.peek_time() {
                 Some(t) if t.0 < limit => {}
                 _ => break,
@@ -114,7 +131,6 @@ impl<'a> Live<'a> {
             self.e.events += 1;
             self.e.handle(ev);
         }
-        self.answer(k)
     }
 
     /// The current instant, ms since the start.
