@@ -199,6 +199,8 @@ pub fn write_answer(e: &super::world::Entry, store: &Value) -> Answer {
     let data = store.get("Data").cloned().unwrap_or(Value::Null);
     match e.action.as_str() {
         "CloudCreateTask" => Answer::ok(data),
+        // UpdateTask answers the task as it now stands (CreateTask's `Data`).
+        "CloudUpdateTask" => Answer::ok(store.get("Task").cloned().unwrap_or(Value::Null)),
         "CloudImportTaskTel" => {
             let requested = task_tels(&e.params).len() as u64;
             let imported = data.get("Imported").and_then(Value::as_u64).unwrap_or(0);
@@ -215,12 +217,7 @@ pub fn write_answer(e: &super::world::Entry, store: &Value) -> Answer {
 }
 
 /// Answer a read from the run at its current instant.
-pub fn read(
-    action: &str,
-    p: &Map<String, Value>,
-    live: &Live<'_>,
-    epoch_s: i64,
-) -> Answer {
+pub fn read(action: &str, p: &Map<String, Value>, live: &Live<'_>, epoch_s: i64) -> Answer {
     match action {
         "CloudGetTask" | "CloudMonitorTask" => {
             let Some(id) = p.get("TaskId").and_then(as_u64) else {

@@ -438,6 +438,36 @@ impl Verifier {
     }
 }
 
+/// A client's side of signature v1: the query string of `params` signed with the key pair
+/// (`AccessKeyId`, `SignatureMethod`, `SignatureVersion`, `SignatureNonce`, `Timestamp`
+/// and `Signature` added), for `method` on `/`. `timestamp` is ISO 8601 UTC
+/// (`2026-11-28T00:00:00Z`). For tests, load scripts and curl examples.
+pub fn signed_v1_query(
+    method: &str,
+    params: &Map<String, Value>,
+    key: (&str, &str),
+    nonce: &str,
+    timestamp: &str,
+) -> String {
+    let mut p = params.clone();
+    for (k, v) in [
+        ("AccessKeyId", key.0),
+        ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureVersion", "1.0"),
+        ("SignatureNonce", nonce),
+        ("Timestamp", timestamp),
+    ] {
+        p.insert(k.into(), Value::String(v.into()));
+    }
+    let query = canonical_query(&p, &[]);
+    let to_sign = format!("{method}&{}&{}", url_encode("/"), url_encode(&query));
+    let mut mac = <HmacSha1 as hmac::KeyInit>::new_from_slice(format!("{}&", key.1).as_bytes())
+        .expect("HMAC takes a key of any length");
+    mac.update(to_sign.as_bytes());
+    let sig = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    format!("{query}&Signature={}", url_encode(&sig))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

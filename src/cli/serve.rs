@@ -101,20 +101,26 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
             _ => "state in memory only (no --data): a restart starts empty".into(),
         };
         let server = Server::new(listener, world, journal, keys, mode);
+        // A reader that goes away after the first line (a script that only wanted the
+        // address) does not stop the server: the rest of the banner is best effort.
+        let banner = [
+            format!("listening on http://{addr}"),
+            if dev {
+                format!(
+                    "access key id {} (development pair, secret {}; see the README)",
+                    DEV_KEY.0, DEV_KEY.1
+                )
+            } else {
+                format!("access key ids: {ids}")
+            },
+            format!("clock: {}", o.clock),
+            state,
+        ];
         let mut out = std::io::stdout().lock();
-        writeln!(out, "listening on http://{addr}")?;
-        if dev {
-            writeln!(
-                out,
-                "access key id {} (development pair, secret {}; see the README)",
-                DEV_KEY.0, DEV_KEY.1
-            )?;
-        } else {
-            writeln!(out, "access key ids: {ids}")?;
+        for line in banner {
+            let _ = writeln!(out, "{line}");
         }
-        writeln!(out, "clock: {}", o.clock)?;
-        writeln!(out, "{state}")?;
-        out.flush()?;
+        let _ = out.flush();
         drop(out);
         server.run(shutdown()).await;
         eprintln!("dialsim serve: stopped");

@@ -22,6 +22,7 @@ mod report_page;
 mod request_props;
 mod request_rules;
 mod scenario_checks;
+mod serve;
 mod support;
 mod sweep_check;
 mod update_task;

@@ -160,13 +160,14 @@ impl Engine<'_> {
     fn update_task(&mut self, ti: usize, a: &ActionSpec) -> Outcome {
         let id = self.tasks[ti].platform_id;
         let r = self.platform.update_task(id, &a.params);
-        if r.is_ok()
-            && let Some(rec) = self.platform.task(id)
-        {
+        let (ok, message, mut whole) = outcome(&r);
+        if ok && let Some(rec) = self.platform.task(id) {
+            // The answer carries the task as it now stands.
+            whole["Task"] = serde_json::to_value(self.platform.data(rec)).unwrap_or(Value::Null);
             let new = rec.task.clone();
             self.apply_update(ti, new);
         }
-        outcome(&r)
+        (ok, message, whole)
     }
 
     /// ImportTaskTel: `numbers` (the batch's phone numbers), or `count` synthetic numbers
