@@ -513,3 +513,49 @@ async fn control_route(
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_modes_parse_or_say_what_is_wrong() {
+        assert_eq!(ClockMode::parse("real"), Ok(ClockMode::Speed(1.0)));
+        assert_eq!(ClockMode::parse("manual"), Ok(ClockMode::Manual));
+        assert_eq!(ClockMode::parse("speed:60"), Ok(ClockMode::Speed(60.0)));
+        for bad in ["speed:0", "speed:-1", "speed:inf", "speed:", "fast"] {
+            let e = ClockMode::parse(bad).expect_err(bad);
+            assert!(e.contains(bad) && e.contains("speed:N"), "{e}");
+        }
+        assert_eq!(ClockMode::Speed(1.0).name(), "real");
+        assert_eq!(ClockMode::Speed(60.0).name(), "speed:60");
+    }
+
+    #[test]
+    fn seconds_parameters_are_whole_or_named() {
+        assert_eq!(seconds_param("by=1.5&x=1", "by"), Ok(Some(1500)));
+        assert_eq!(seconds_param("to=60", "by"), Ok(None));
+        let e = seconds_param("by=-5", "by").expect_err("negative");
+        assert!(e.contains("by = \"-5\""), "{e}");
+    }
+
+    #[test]
+    fn basic_authentication_takes_a_known_pair_only() {
+        use base64::Engine as _;
+        let keys = Keys::dev();
+        let header = |s: &str| {
+            vec![(
+                "Authorization".to_string(),
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(s)
+                ),
+            )]
+        };
+        assert!(basic_ok(&keys, &header("dialsim-dev:dialsim-dev-secret")));
+        assert!(!basic_ok(&keys, &header("dialsim-dev:wrong")));
+        assert!(!basic_ok(&keys, &header("nobody:dialsim-dev-secret")));
+        assert!(!basic_ok(&keys, &header("no-colon")));
+        assert!(!basic_ok(&keys, &[]));
+    }
+}

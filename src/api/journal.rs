@@ -75,3 +75,44 @@ impl Journal {
         &self.path
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Map;
+
+    fn entry(at_ms: u64) -> Entry {
+        Entry {
+            at_ms,
+            action: "CloudStartTask".into(),
+            params: Map::new(),
+        }
+    }
+
+    #[test]
+    fn a_torn_last_line_is_dropped_and_the_rest_kept() {
+        let dir = std::env::temp_dir().join(format!("dialsim-journal-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (mut j, none) = Journal::open(&dir).expect("opens");
+        assert!(none.is_empty());
+        j.append(&entry(1)).expect("append");
+        j.append(&entry(2)).expect("append");
+        drop(j);
+        let path = dir.join("journal.jsonl");
+        let mut text = std::fs::read_to_string(&path).expect("read");
+        text.push_str("{\"at_ms\": 3, \"act");
+        std::fs::write(&path, &text).expect("write");
+        let (mut j, entries) = Journal::open(&dir).expect("opens");
+        assert_eq!(entries, vec![entry(1), entry(2)]);
+        // The torn tail is gone: the next line starts clean.
+        j.append(&entry(4)).expect("append");
+        drop(j);
+        let (_, entries) = Journal::open(&dir).expect("opens");
+        assert_eq!(entries, vec![entry(1), entry(2), entry(4)]);
+        // A bad line that is not the last is an error naming it.
+        std::fs::write(&path, "not json\n{}\n").expect("write");
+        let e = Journal::open(&dir).expect_err("bad line");
+        assert!(e.contains("journal.jsonl:1:"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -624,3 +624,100 @@ fn records(live: &Live<'_>, p: &Map<String, Value>, epoch_s: i64) -> Answer {
         .collect();
     Answer::ok(json!({"List": list}))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, Value)]) -> Map<String, Value> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn task_tel_lists_are_read_shrunk_or_flattened_in_order() {
+        let shrunk = params(&[(
+            "TaskTelList",
+            json!(r#"[{"Tel":"13800000001"},{"Tel":"13800000002"}]"#),
+        )]);
+        assert_eq!(task_tels(&shrunk), ["13800000001", "13800000002"]);
+        let flat = params(&[
+            ("TaskTelList.10.Tel", json!("3")),
+            ("TaskTelList.2.Tel", json!("2")),
+            ("TaskTelList.1.Tel", json!("1")),
+            ("TaskTelList.1.Priority", json!("5")),
+        ]);
+        assert_eq!(task_tels(&flat), ["1", "2", "3"]);
+        assert!(task_tels(&params(&[("TaskTelList", json!("not json"))])).is_empty());
+        assert_eq!(
+            tels(&params(&[("Tels", json!(" 1, 2,,3 "))])),
+            ["1", "2", "3"]
+        );
+    }
+
+    #[test]
+    fn statuses_follow_the_codes() {
+        assert_eq!(status_of("OK"), 200);
+        assert_eq!(status_of("NotFound.Task"), 404);
+        assert_eq!(status_of("InvalidStatus.Task"), 409);
+        assert_eq!(status_of("Conflict.AgentBusy"), 409);
+        assert_eq!(status_of("InvalidParameter"), 400);
+        assert_eq!(status_of("LimitExceeded.Number"), 400);
+        assert_eq!(as_u64(&json!(" 12 ")), Some(12));
+        assert_eq!(as_u64(&json!(12)), Some(12));
+        assert_eq!(as_u64(&json!("x")), None);
+        assert_eq!(text(&json!(2.5)), "2.5");
+    }
+
+    #[test]
+    fn writes_are_checked_for_what_they_must_carry() {
+        let e = |action: &str, p: Map<String, Value>| super::super::world::Entry {
+            at_ms: 0,
+            action: action.into(),
+            params: p,
+        };
+        let err = |action: &str, p| check_write(&e(action, p)).expect_err("refused");
+        assert_eq!(err("CloudStartTask", Map::new()), "TaskId is required");
+        assert!(
+            err("CloudStartTask", params(&[("TaskId", json!("0"))])).contains("TaskId = \"0\"")
+        );
+        assert_eq!(err("CloudAgentLogin", Map::new()), "Cno is required");
+        let one = params(&[("TaskId", json!("1"))]);
+        assert!(err("CloudImportTaskTel", one.clone()).contains("at least one number"));
+        assert!(err("CloudDeleteTaskTel", one.clone()).contains("Tels is required"));
+        assert!(check_write(&e("CloudStartTask", one)).is_ok());
+        assert!(check_write(&e("CloudCreateTask", Map::new())).is_ok());
+        assert!(check_write(&e("CloudAgentLogout", params(&[("Cno", json!("1000"))]))).is_ok());
+    }
+
+    #[test]
+    fn an_import_answers_the_counts_as_strings() {
+        let entry = super::super::world::Entry {
+            at_ms: 0,
+            action: "CloudImportTaskTel".into(),
+            params: params(&[
+                ("TaskId", json!("7")),
+                (
+                    "TaskTelList",
+                    json!(r#"[{"Tel":"13800000001"},{"Tel":"13800000001"}]"#),
+                ),
+            ]),
+        };
+        let store =
+            json!({"Code": "OK", "Message": "OK", "Data": {"Imported": 1, "Duplicates": 1}});
+        let a = write_answer(&entry, &store);
+        assert_eq!(a.status, 200);
+        assert_eq!(
+            a.body["Data"],
+            json!({"TaskId": "7", "FileId": "0", "ImportTotal": "2", "SuccessTotal": "1", "InvalidTotal": "1"})
+        );
+        let refused = json!({"Code": "InvalidStatus.Task", "Message": "ended"});
+        let a = write_answer(&entry, &refused);
+        assert_eq!(
+            (a.status, &a.body["Code"]),
+            (409, &json!("InvalidStatus.Task"))
+        );
+    }
+}

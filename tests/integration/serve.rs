@@ -450,6 +450,19 @@ fn hostile_requests_get_clear_errors_and_the_server_keeps_serving() {
         (200, Some("10000")),
         "{b}"
     );
+    // 100 001 numbers, one over the batch limit: refused whole, by name.
+    p.insert("TaskTelList".into(), json!(tel_list(0, 100_001)));
+    let q = signed_v1_query("POST", &p, DEV_KEY, &nonce(), &stamp(0));
+    let (st, b) = http(
+        s.port,
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        q.as_bytes(),
+    );
+    assert_eq!(st, 400, "{}", b["Message"]);
+    let m = b["Message"].as_str().unwrap_or("");
+    assert!(m.contains("100001 numbers: at most 100000"), "{m}");
     // A list whose numbers are not numbers: named.
     let bad = json!([{"Tel": "13900000001"}, {"Tel": "not-a-number"}]).to_string();
     let (st, b) = s.call(
