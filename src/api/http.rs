@@ -98,6 +98,8 @@ enum Msg {
     Clock(oneshot::Sender<Answer>),
     Report(oneshot::Sender<Answer>),
     Scenario(oneshot::Sender<Answer>),
+    /// Stop after the requests queued before this one.
+    Stop,
 }
 
 /// The simulated clock: manual (the world's own), or running from a base at a speed.
@@ -136,6 +138,7 @@ fn actor(mut world: World, mut journal: Option<Journal>, mode: ClockMode, rx: mp
     while let Ok(msg) = rx.recv() {
         let now = clock.now(&world);
         match msg {
+            Msg::Stop => break,
             Msg::Op {
                 action,
                 params,
@@ -307,9 +310,10 @@ impl Server {
                 drop(permit);
             });
         }
-        // Closing the channel ends the actor once the requests queued before are answered.
+        // The world answers the requests queued before the stop, then stops; connections
+        // still open (keep-alive clients) are answered 503 until the runtime ends.
         let Server { app, actor, .. } = self;
-        drop(app);
+        let _ = app.tx.send(Msg::Stop);
         let _ = tokio::task::spawn_blocking(move || actor.join()).await;
     }
 }

@@ -729,3 +729,50 @@ fn fifty_clients_of_two_hundred_requests_are_all_answered() {
     assert_eq!(m["Data"]["Statistic"]["UncalledCount"], json!(250), "{m}");
     assert_eq!(s.operations(), 1 + 250);
 }
+
+#[test]
+fn sigterm_stops_it_cleanly_with_a_client_connected() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dialsim"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut banner = Vec::new();
+    for _ in 0..4 {
+        let mut line = String::new();
+        out.read_line(&mut line).expect("banner");
+        banner.push(line.trim().to_string());
+    }
+    assert!(
+        banner[0].starts_with("listening on http://127.0.0.1:"),
+        "{banner:?}"
+    );
+    assert!(banner[1].contains("dialsim-dev"), "{banner:?}");
+    assert_eq!(banner[2], "clock: real");
+    assert!(banner[3].contains("in memory"), "{banner:?}");
+    let port: u16 = banner[0]
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    // A keep-alive client holds a connection open.
+    let mut idle = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    idle.write_all(b"GET /dialsim/clock HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("sends");
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    for _ in 0..200 {
+        if let Some(exit) = child.try_wait().expect("waits") {
+            assert!(exit.success(), "{exit:?}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("still running 10 s after SIGTERM");
+}
