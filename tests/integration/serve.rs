@@ -571,7 +571,7 @@ fn the_records_are_those_of_dialsim_run_of_the_operations() {
         serde_json::to_string_pretty(&scenario).expect("JSON"),
     )
     .expect("write");
-    let cdr = dir.join("records.json");
+    let cdr = dir.join("records.jsonl");
     dialsim()
         .args([
             "run",
@@ -581,11 +581,16 @@ fn the_records_are_those_of_dialsim_run_of_the_operations() {
         ])
         .assert()
         .success();
-    let ran: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(&cdr).expect("records")).expect("JSON");
-    assert_eq!(ran.len(), served.len());
+    // Byte for byte: the served records, one JSON object a line in the order served, are
+    // the file `dialsim run` writes.
+    let ran = std::fs::read_to_string(&cdr).expect("records");
+    let served_lines: String = served
+        .iter()
+        .map(|r| serde_json::to_string(r).expect("JSON") + "\n")
+        .collect();
+    assert_eq!(ran.lines().count(), served.len());
     assert!(
-        ran == served,
+        ran == served_lines,
         "the served records differ from dialsim run's"
     );
 }
