@@ -148,3 +148,92 @@ impl fmt::Display for Warning {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes in the first column of the README's "Problem codes (stable)" table.
+    fn readme_problem_codes() -> Vec<String> {
+        let readme = include_str!("../../README.md");
+        let table = readme
+            .split("### Problem codes (stable)")
+            .nth(1)
+            .and_then(|t| t.split("\n\n").nth(1))
+            .expect("the README's problem code table");
+        table
+            .lines()
+            .skip(2)
+            .filter_map(|l| l.split('`').nth(1).map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn the_codes_are_the_readme_tables() {
+        use ProblemCode as P;
+        let all = [
+            P::MissingParameter,
+            P::ConditionallyRequired,
+            P::UnknownParameter,
+            P::InvalidType,
+            P::OutOfRange,
+            P::InvalidCode,
+            P::TooLong,
+            P::InvalidFormat,
+            P::InvalidJson,
+            P::InvalidPrecision,
+            P::TooMany,
+            P::Conflict,
+            P::NotFound,
+        ];
+        let codes: Vec<&str> = all.iter().map(|c| c.as_str()).collect();
+        assert_eq!(codes, readme_problem_codes());
+        use WarningCode as W;
+        let readme = include_str!("../../README.md");
+        let warnings = readme
+            .split("Warnings: ")
+            .nth(1)
+            .and_then(|t| t.split("\n\n").next())
+            .expect("the README's warnings");
+        let documented: Vec<&str> = warnings.split('`').skip(1).step_by(2).collect();
+        let all = [
+            W::QuotietyAboveLegalCap,
+            W::MinAvailableAboveTeam,
+            W::UnlimitedConcurrencySmallTeam,
+            W::ShortWarmUp,
+            W::AutoStopPausesOnly,
+            W::Ignored,
+        ];
+        let codes: Vec<&str> = all.iter().map(|c| c.as_str()).collect();
+        assert_eq!(codes, documented);
+    }
+
+    #[test]
+    fn problems_and_warnings_read_code_parameter_value_and_rule() {
+        let w = Warning {
+            code: WarningCode::QuotietyAboveLegalCap,
+            param: "Quotiety".into(),
+            value: "3.5".into(),
+            rule: "over 3".into(),
+        };
+        assert_eq!(
+            w.to_string(),
+            "[Risk.QuotietyAboveLegalCap] Quotiety = \"3.5\": over 3"
+        );
+        let p = Problem {
+            code: ProblemCode::MissingParameter,
+            param: "Name".into(),
+            value: String::new(),
+            rule: "is required".into(),
+        };
+        assert_eq!(p.to_string(), "[MissingParameter] Name: is required");
+        let p = Problem {
+            value: "x".into(),
+            ..p
+        };
+        assert_eq!(
+            p.to_string(),
+            "[MissingParameter] Name = \"x\": is required"
+        );
+    }
+}

@@ -460,6 +460,39 @@ fn enterprise_references_must_exist() {
 }
 
 #[test]
+fn an_unknown_template_names_the_enterprises_templates() {
+    let mut e = enterprise();
+    let mut second = e.templates[0].clone();
+    second.name = "second".into();
+    e.templates.push(second);
+    let mut names: Vec<&str> = e.templates.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names.len(), 2);
+    let v = validate(&with(json!({"TemplateName": "nope"})), Some(&e));
+    let p = v
+        .problems
+        .iter()
+        .find(|p| p.param == "TemplateName")
+        .expect("refused");
+    assert_eq!(p.code, ProblemCode::NotFound);
+    assert!(
+        p.rule.ends_with(&format!("(it has: {})", names.join(", "))),
+        "{}",
+        p.rule
+    );
+    // An enterprise with none says so.
+    let mut bare = e.clone();
+    bare.templates.clear();
+    names.clear();
+    let v = validate(&with(json!({"TemplateName": "nope"})), Some(&bare));
+    let p = v
+        .problems
+        .iter()
+        .find(|p| p.param == "TemplateName")
+        .expect("refused");
+    assert!(p.rule.ends_with("(it has: none)"), "{}", p.rule);
+}
+
+#[test]
 fn templates_supply_defaults_the_request_overrides() {
     let e = enterprise();
     let t = validate(
