@@ -257,3 +257,38 @@ pub fn request_id(seq: u64, text: &str) -> String {
         b & 0xffff_ffff_ffff
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_fnv_1a_then_splitmix64() {
+        // Expected values from an independent implementation of the published algorithms
+        // (FNV-1a 64: "a" → af63dc4c8601ec8c; SplitMix64 seeded 0: e220a8397b1dcdaf).
+        assert_eq!(crate::sim::rng::mix(0), 0xe220_a839_7b1d_cdaf);
+        assert_eq!(
+            request_id(7, "CreateTask"),
+            "14C8B3AA-5307-4FDC-779C-641C99A58D5E"
+        );
+        assert_eq!(
+            request_id(0, "StartTask"),
+            "E8F8BA5C-CAFE-7B9B-07E7-CC4157F71EB1"
+        );
+        // Every sequence number keeps texts apart, and every text sequence numbers.
+        for seq in [0, 1, u64::MAX] {
+            assert_ne!(request_id(seq, "a"), request_id(seq, "b"));
+        }
+        assert_ne!(request_id(1, "a"), request_id(2, "a"));
+    }
+
+    #[test]
+    fn only_ok_is_ok() {
+        let ok: ApiResponse<()> = ApiResponse::ok("r".into(), ());
+        assert!(ok.is_ok());
+        let refused: ApiResponse<()> =
+            ApiResponse::error("r".into(), ErrorCode::TaskNotFound, "no such task");
+        assert!(!refused.is_ok());
+        assert_eq!(refused.code, "NotFound.Task");
+    }
+}

@@ -485,3 +485,15 @@ fn priority_json(entries: &[PriorityEntry]) -> Value {
         .collect();
     serde_json::json!({ "strategy": list })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotiety_reads_as_percent_and_fraction() {
+        assert_eq!(Quotiety(250).percent(), 2.5);
+        assert_eq!(Quotiety(250).fraction(), 0.025);
+        assert_eq!(Quotiety::DEFAULT.percent(), 1.0);
+    }
+}

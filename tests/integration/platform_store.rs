@@ -250,3 +250,30 @@ fn update_refuses_immutable_parameters_and_revalidates() {
     );
     assert_eq!(p.task(id).map(|t| t.task.wrapup_s), Some(60));
 }
+
+#[test]
+fn is_random_reports_a_random_first_call_order_only() {
+    let mut p = platform();
+    let is_random = |p: &mut Platform, name: &str, strategy: Value| {
+        let r = p.create_task(
+            &req(name, json!({"CallPriorityStrategy": strategy.to_string()})),
+            at(0),
+        );
+        assert!(r.is_ok(), "{}", r.message);
+        r.data.and_then(|d| d.is_random).expect("IsRandom")
+    };
+    let random = json!({"strategy": [{"sort": 1, "type": "firstCall", "orderType": 1}]});
+    assert_eq!(is_random(&mut p, "random", random), "1");
+    let by_priority = json!({"strategy": [{"sort": 1, "type": "firstCall", "orderType": 0}]});
+    assert_eq!(is_random(&mut p, "priority", by_priority), "0");
+    // A random order given to the retry pool is not the first call's.
+    let retry_random = json!({"strategy": [
+        {"sort": 1, "type": "retryCall", "orderType": 1},
+        {"sort": 2, "type": "firstCall", "orderType": 2}
+    ]});
+    assert_eq!(is_random(&mut p, "retry", retry_random), "0");
+    // A refusal is not OK.
+    let refused = p.start_task(999, at(1), StatusTrigger::Person, "test");
+    assert!(!refused.is_ok());
+    assert_eq!(refused.code, "NotFound.Task");
+}
