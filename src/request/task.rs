@@ -491,6 +491,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn quotiety_prints_as_given() {
+        let shown: Vec<String> = [300, 250, 205, 5, 110]
+            .iter()
+            .map(|&q| Quotiety(q).to_string())
+            .collect();
+        assert_eq!(shown, ["3", "2.5", "2.05", "0.05", "1.1"]);
+    }
+
+    #[test]
+    fn to_params_validates_back_to_the_same_task_and_leaves_out_empty_lists() {
+        let base = serde_json::json!({
+            "EnterpriseId": 36, "Name": "t", "Type": 1, "CallGroupType": 1,
+            "Cnos": "1000,1001", "Quotiety": 2.5
+        });
+        let rich = serde_json::json!({
+            "EnterpriseId": 36, "Name": "t", "Type": 1, "CallGroupType": 1,
+            "Cnos": "1000,1001", "Quotiety": 2.05, "CustomerClidsCategory": 1,
+            "CustomerClids": "01012345678,01087654321",
+            "CallPriorityStrategy": "{\"strategy\":[{\"sort\":1,\"type\":\"firstCall\",\"orderType\":1}]}"
+        });
+        for raw in [base, rich] {
+            let raw = raw.as_object().cloned().unwrap_or_default();
+            let task = crate::request::validate(&raw, None).task.expect("valid");
+            let params = task.to_params();
+            let again = crate::request::validate(&params, None)
+                .task
+                .expect("valid again");
+            assert_eq!(again, task);
+            for key in ["CallPriorityStrategy", "CustomerClids"] {
+                assert_eq!(params.contains_key(key), raw.contains_key(key), "{key}");
+            }
+        }
+    }
+
+    #[test]
     fn quotiety_reads_as_percent_and_fraction() {
         assert_eq!(Quotiety(250).percent(), 2.5);
         assert_eq!(Quotiety(250).fraction(), 0.025);
