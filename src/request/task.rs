@@ -435,15 +435,6 @@ impl CreateTask {
         put("IsRewarm", bit(self.rewarm));
         m
     }
-
-    /// The agents a task can have at most without an enterprise to look at: the Cnos list
-    /// for an agent-list task, unknown (`None`) for a group task.
-    pub fn listed_agents(&self) -> Option<usize> {
-        match self.call_group_type {
-            CallGroupType::AgentList => Some(self.cnos.len()),
-            CallGroupType::AgentGroup => None,
-        }
-    }
 }
 
 fn rounds_json(rounds: &[RetryRound]) -> Vec<Value> {
@@ -511,15 +502,37 @@ mod tests {
             "CustomerClids": "01012345678,01087654321",
             "CallPriorityStrategy": "{\"strategy\":[{\"sort\":1,\"type\":\"firstCall\",\"orderType\":1}]}"
         });
-        for raw in [base, rich] {
+        let lists = serde_json::json!({
+            "EnterpriseId": 36, "Name": "t", "Type": 1, "CallGroupType": 1,
+            "Cnos": "1000,1001",
+            "UserFields": [{"region": "north"}],
+            "CallVariables": [{"name": "a", "value": "1"}],
+            "TimeStrategy": "9,10",
+            "CallLimitStrategy": [{"cnos": ["1000"], "limit": "7"}]
+        });
+        let ivr_only = serde_json::json!({"EnterpriseId": 36, "Name": "t", "Type": 2, "IvrId": 42, "Concurrency": 5});
+        let ivr_with_agents = serde_json::json!({
+            "EnterpriseId": 36, "Name": "t", "Type": 2, "IvrId": 42, "Concurrency": 5,
+            "CallGroupType": 1, "Cnos": "1000"
+        });
+        for raw in [base, rich, lists, ivr_only, ivr_with_agents] {
             let raw = raw.as_object().cloned().unwrap_or_default();
             let task = crate::request::validate(&raw, None).task.expect("valid");
             let params = task.to_params();
-            let again = crate::request::validate(&params, None)
-                .task
-                .expect("valid again");
+            let v = crate::request::validate(&params, None);
+            let problems: Vec<String> = v.problems.iter().map(|p| p.to_string()).collect();
+            let again = v.task.unwrap_or_else(|| panic!("{problems:?}"));
             assert_eq!(again, task);
-            for key in ["CallPriorityStrategy", "CustomerClids"] {
+            for key in [
+                "CallPriorityStrategy",
+                "CustomerClids",
+                "UserFields",
+                "CallVariables",
+                "TimeStrategy",
+                "CallLimitStrategy",
+                "CallGroupType",
+                "Cnos",
+            ] {
                 assert_eq!(params.contains_key(key), raw.contains_key(key), "{key}");
             }
         }

@@ -221,9 +221,14 @@ fn one_failing_case_per_rule() {
             "IvrId/IvrName",
         ),
         (
-            json!({"Type": 2, "Cnos": null}),
+            json!({"Type": 2, "Cnos": null, "Concurrency": 5}),
             ConditionallyRequired,
             "IvrId/IvrName",
+        ),
+        (
+            json!({"Type": 2, "IvrId": 42, "Cnos": null}),
+            ConditionallyRequired,
+            "Concurrency",
         ),
         (json!({"IvrId": -1}), OutOfRange, "IvrId"),
         (json!({"Concurrency": -1}), OutOfRange, "Concurrency"),

@@ -217,9 +217,13 @@ impl Reader<'_> {
             );
         }
         let concurrency = self.int_or("Concurrency", 0, i64::from(u32::MAX), 0) as u32;
-        if task_type == Some(TaskType::Automatic) && self.present("Concurrency") && concurrency == 0
-        {
-            self.problem(P::OutOfRange, "Concurrency", "0", "must be at least 1 for Type=2: an automatic task has no agents to pace by, so 0 would place no call");
+        if task_type == Some(TaskType::Automatic) && concurrency == 0 {
+            if self.present("Concurrency") {
+                self.problem(P::OutOfRange, "Concurrency", "0", "must be at least 1 for Type=2: an automatic task has no agents to pace by, so 0 would place no call");
+            } else {
+                // Absent is 0 (unlimited for Type 1): the same rule, said as what is missing.
+                self.problem(P::ConditionallyRequired, "Concurrency", "", "Type=2 needs Concurrency, the lines it keeps busy (at least 1): an automatic task has no agents to pace by");
+            }
         }
         let user_fields = self.user_fields();
         let call_variables = self.call_variables();
