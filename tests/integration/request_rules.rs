@@ -617,3 +617,38 @@ fn integer_ranges_accept_their_ends_and_refuse_beyond_and_fractions() {
         "Quotiety",
     );
 }
+
+#[test]
+fn advanced_retry_rules_sort_in_order_given_and_need_causes() {
+    use dialsim::request::RetryStrategy;
+    let rule = |causes: Value| {
+        json!({"condition": {"sipCause": causes}, "retry": 1,
+               "strategy": [{"round": 1, "time": "0-0-5"}]})
+    };
+    let automatic = |rules: Value| {
+        with(
+            json!({"Type": 2, "IvrId": 42, "Concurrency": 5, "Cnos": null,
+                    "CallGroupType": null, "RetryStrategy": rules}),
+        )
+    };
+    let v = validate(
+        &automatic(json!([rule(json!(["486"])), rule(json!(["480"]))])),
+        None,
+    );
+    let task = v.task.unwrap_or_else(|| panic!("{:?}", v.problems));
+    let Some(RetryStrategy::Advanced(rules)) = task.retry_strategy else {
+        panic!("an advanced strategy");
+    };
+    // Without `sort`, rules sort in the order given, from 1.
+    let sorts: Vec<u32> = rules.iter().map(|r| r.sort).collect();
+    assert_eq!(sorts, [1, 2]);
+    assert_eq!(rules[1].sip_causes, ["480"]);
+    // An empty list of causes is refused, by its path.
+    let v = validate(&automatic(json!([rule(json!([]))])), None);
+    assert!(
+        v.problems.iter().any(|p| p.code == ProblemCode::InvalidJson
+            && p.param == "RetryStrategy[0].condition.sipCause"),
+        "{:?}",
+        v.problems
+    );
+}
