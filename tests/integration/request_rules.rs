@@ -652,3 +652,57 @@ fn advanced_retry_rules_sort_in_order_given_and_need_causes() {
         v.problems
     );
 }
+
+#[test]
+fn json_list_limits_accept_their_ends() {
+    let problems = |changes: Value| validate(&with(changes), None).problems;
+    let warnings = |changes: Value| validate_with(&with(changes), None, None).warnings;
+    // A field value of exactly 1 000 characters is accepted, one more is too long.
+    let at = "x".repeat(1000);
+    assert_eq!(problems(json!({"UserFields": [{"k": at}]})), vec![]);
+    let over = "x".repeat(1001);
+    let p = problems(json!({"UserFields": [{"k": over}]}));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].code, ProblemCode::TooLong);
+    // Five CallVariables are the most: accepted.
+    let five: Vec<Value> = (0..5)
+        .map(|i| json!({"name": format!("v{i}"), "value": "1"}))
+        .collect();
+    assert_eq!(problems(json!({"CallVariables": five})), vec![]);
+    // A UserFields item of one pair is read whole; of two, the rest is ignored, with a
+    // notice.
+    let ignored = |w: &[dialsim::request::Warning]| {
+        w.iter()
+            .filter(|w| w.code == WarningCode::Ignored && w.param.starts_with("UserFields"))
+            .count()
+    };
+    assert_eq!(ignored(&warnings(json!({"UserFields": [{"a": "1"}]}))), 0);
+    assert_eq!(
+        ignored(&warnings(json!({"UserFields": [{"a": "1", "b": "2"}]}))),
+        1
+    );
+}
+
+#[test]
+fn a_bad_value_is_shown_as_given() {
+    let rule = |causes: Value| {
+        with(
+            json!({"Type": 2, "IvrId": 42, "Concurrency": 5, "Cnos": null,
+                    "CallGroupType": null, "RetryStrategy": [{"condition": {"sipCause": causes},
+                    "retry": 1, "strategy": [{"round": 1, "time": "0-0-5"}]}]}),
+        )
+    };
+    for (given, shown) in [
+        (json!("486"), "486"),
+        (json!(7), "7"),
+        (json!({"a": 1}), r#"{"a":1}"#),
+    ] {
+        let v = validate(&rule(given), None);
+        let p = v
+            .problems
+            .iter()
+            .find(|p| p.param == "RetryStrategy[0].condition.sipCause")
+            .expect("refused");
+        assert_eq!(p.value, shown);
+    }
+}
