@@ -706,3 +706,19 @@ fn a_bad_value_is_shown_as_given() {
         assert_eq!(p.value, shown);
     }
 }
+
+#[test]
+fn a_whole_number_too_large_for_any_range_is_out_of_range_not_a_type_error() {
+    for huge in ["100000000000000000000", "18446744073709551616"] {
+        let v = validate(&with(json!({ "Wrapup": huge })), None);
+        let p: Vec<_> = v.problems.iter().filter(|p| p.param == "Wrapup").collect();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].code, ProblemCode::OutOfRange, "{huge}");
+    }
+    let v = validate(&with(json!({"Wrapup": "3x"})), None);
+    assert!(
+        v.problems
+            .iter()
+            .any(|p| p.param == "Wrapup" && p.code == ProblemCode::InvalidType)
+    );
+}
