@@ -142,7 +142,8 @@ pub struct Platform {
 /// A response whose Data is a small JSON object.
 pub type OpResponse = ApiResponse<Value>;
 
-fn fmt_time(t: DateTime) -> String {
+/// A platform time stamp, `yyyy-MM-dd HH:mm:ss`.
+pub(crate) fn fmt_time(t: DateTime) -> String {
     t.strftime("%Y-%m-%d %H:%M:%S").to_string()
 }
 

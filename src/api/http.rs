@@ -460,17 +460,15 @@ fn basic_ok(keys: &Keys, headers: &[(String, String)]) -> bool {
 
 /// A number of seconds from a query parameter, as ms.
 fn seconds_param(query: &str, key: &str) -> Result<Option<u64>, String> {
-    for pair in query.split('&') {
-        if let Some((k, v)) = pair.split_once('=')
-            && k == key
-        {
-            return match v.parse::<f64>() {
-                Ok(s) if s.is_finite() && s >= 0.0 => Ok(Some(crate::sim::ms(s))),
-                _ => Err(format!("{key} = {v:?}: must be a number of seconds >= 0")),
-            };
-        }
+    let params = crate::request::wire::parse_query_string(query)
+        .map_err(|p| format!("query string: {}", p.rule))?;
+    let Some(v) = params.get(key).and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    match v.parse::<f64>() {
+        Ok(s) if s.is_finite() && s >= 0.0 => Ok(Some(crate::sim::ms(s))),
+        _ => Err(format!("{key} = {v:?}: must be a number of seconds >= 0")),
     }
-    Ok(None)
 }
 
 async fn control_route(

@@ -5,7 +5,7 @@
 //! each operation's `Data`, and the reads (tasks, live figures, call records, agents) made
 //! from a run at the current instant. The HTTP status of each answer follows its code.
 
-use crate::platform::TaskRecord;
+use crate::platform::{TaskRecord, fmt_time};
 use crate::request::Code;
 use crate::world::engine::Live;
 use serde_json::{Map, Value, json};
@@ -422,10 +422,6 @@ const QUERY_TASK: [(&str, Ty); 57] = {
         ("Wrapup", I),
     ]
 };
-
-fn fmt_time(t: jiff::civil::DateTime) -> String {
-    t.strftime("%Y-%m-%d %H:%M:%S").to_string()
-}
 
 /// A task's properties in a model's fields and types; fields the store has no value for are
 /// left out.

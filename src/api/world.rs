@@ -65,6 +65,8 @@ pub struct World {
     run: Run,
     /// The latest instant an operation or an advance reached.
     clock_ms: u64,
+    /// The Unix second of the world's start.
+    epoch_s: i64,
 }
 
 /// Parameters every request may carry that are not the operation's own.
@@ -96,6 +98,7 @@ impl World {
         let seed = crate::replication_seed_for(base.seed, 0);
         let horizon_ms = crate::sim::ms(horizon_s);
         let run = build(&base, &[], horizon_ms, seed)?;
+        let epoch_s = crate::cdr::epoch_of(run.borrow_owner().start, crate::cdr::PLATFORM_TZ)?;
         Ok(World {
             base,
             seed,
@@ -103,6 +106,7 @@ impl World {
             journal: Vec::new(),
             run,
             clock_ms: 0,
+            epoch_s,
         })
     }
 
@@ -131,7 +135,7 @@ impl World {
 
     /// The Unix second of the world's start (the records' stamps are read from it).
     pub fn epoch_s(&self) -> i64 {
-        crate::cdr::epoch_of(self.run.borrow_owner().start, crate::cdr::PLATFORM_TZ).unwrap_or(0)
+        self.epoch_s
     }
 
     /// Try a state-changing operation at `now_ms`: refused, its answer (nothing changes);
@@ -202,7 +206,7 @@ impl World {
     /// Answer a read at `now_ms`.
     pub fn read(&mut self, action: &str, params: &Map<String, Value>, now_ms: u64) -> Answer {
         let now_ms = now_ms.max(self.clock_ms).min(self.horizon_ms);
-        let epoch = self.epoch_s();
+        let epoch = self.epoch_s;
         self.run.with_dependent_mut(|_, live| {
             live.advance(now_ms);
             ops::read(action, params, live, epoch)

@@ -2,6 +2,14 @@
 
 use super::*;
 
+/// The TaskId a CreateTask answer gives (None: refused).
+fn created_id(r: &crate::request::ApiResponse) -> Option<u64> {
+    r.data
+        .as_ref()
+        .and_then(|d| d.id.as_deref())
+        .and_then(|s| s.parse().ok())
+}
+
 impl Engine<'_> {
     pub(super) fn setup(&mut self, pacer_override: Option<&PacerSpec>) {
         for (i, t) in self.sc.tasks.iter().enumerate() {
@@ -13,13 +21,7 @@ impl Engine<'_> {
             let platform_id = if later {
                 0
             } else {
-                let created = self.platform.create_task(&req.to_params(), self.sc.start);
-                created
-                    .data
-                    .as_ref()
-                    .and_then(|d| d.id.as_deref())
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(0)
+                created_id(&self.platform.create_task(&req.to_params(), self.sc.start)).unwrap_or(0)
             };
             let start_min = f64::from(self.sc.start.time().hour()) * 60.0
                 + f64::from(self.sc.start.time().minute());
@@ -273,12 +275,7 @@ impl Engine<'_> {
         let r = self.platform.create_task(&params, self.at());
         let whole = serde_json::to_value(&r).unwrap_or(serde_json::Value::Null);
         self.creations.push((ti, whole));
-        let Some(id) = r
-            .data
-            .as_ref()
-            .and_then(|d| d.id.as_deref())
-            .and_then(|s| s.parse().ok())
-        else {
+        let Some(id) = created_id(&r) else {
             tracing::warn!(task = ti, "CreateTask refused: {}", r.message);
             return;
         };
