@@ -779,3 +779,44 @@ fn sigterm_stops_it_cleanly_with_a_client_connected() {
     let _ = child.kill();
     panic!("still running 10 s after SIGTERM");
 }
+
+#[test]
+fn bad_flags_and_files_are_refused_by_name_with_exit_2() {
+    let dir = temp("serve-bad");
+    let keys = dir.join("keys.txt");
+    std::fs::write(&keys, "only-an-id\n").expect("write");
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).expect("dir");
+    std::fs::write(data.join("journal.jsonl"), "not json\n{}\n").expect("write");
+    let cases: [(&[&str], &str); 5] = [
+        (&["--clock", "fast"], "--clock \"fast\""),
+        (&["--horizon-days", "0"], "--horizon-days 0"),
+        (
+            &["--keys", keys.to_str().expect("path")],
+            "line 1: expected `ID SECRET`",
+        ),
+        (
+            &["--data", data.to_str().expect("path")],
+            "journal.jsonl:1:",
+        ),
+        (&["--listen", "not-an-address"], "--listen not-an-address"),
+    ];
+    for (args, names) in cases {
+        // Every case listens on 127.0.0.1 only, should it get that far.
+        let listen: &[&str] = if args[0] == "--listen" {
+            &[]
+        } else {
+            &["--listen", "127.0.0.1:0"]
+        };
+        let out = dialsim()
+            .arg("serve")
+            .args(listen)
+            .args(args)
+            .timeout(Duration::from_secs(30))
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(names), "{args:?}: {err}");
+    }
+}
