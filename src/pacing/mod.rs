@@ -188,7 +188,6 @@ pub struct PlatformPacer {
     talk_sum_ms: f64,
     decided_2s: u64,
     abandoned: u64,
-    decided: u64,
     /// The previous decision's line count and free agents, where the next search starts.
     last_lines: u32,
     last_free: f64,
@@ -224,7 +223,6 @@ impl PlatformPacer {
             talk_sum_ms: 0.0,
             decided_2s: 0,
             abandoned: 0,
-            decided: 0,
             last_lines: 1,
             last_free: 0.0,
             last_dtdf: 0.0,
@@ -241,7 +239,6 @@ impl PlatformPacer {
 
 impl Pacer for PlatformPacer {
     fn decide(&mut self, x: &PaceInput) -> u32 {
-        self.decided += 1;
         let measured = self.attempts >= 20;
         let p = if x.warming_up || !measured {
             self.answer_rate
@@ -259,12 +256,10 @@ impl Pacer for PlatformPacer {
         } else {
             180_000.0
         };
-        let wrap_free = if x.wrapping > 0 {
-            let mean_rem = x.wrap_remaining_ms as f64 / f64::from(x.wrapping);
-            f64::from(x.wrapping) * (horizon / (2.0 * mean_rem.max(1.0))).min(1.0)
-        } else {
-            0.0
-        };
+        // No agent wrapping: no remainder, and nobody to free.
+        let wrapping = f64::from(x.wrapping);
+        let mean_rem = x.wrap_remaining_ms as f64 / wrapping.max(1.0);
+        let wrap_free = wrapping * (horizon / (2.0 * mean_rem.max(1.0))).min(1.0);
         // P(a talk ends within H) = 1 − exp(−H/T̄): recomputed only when H or T̄ moved.
         let ratio = horizon / talk.max(1.0);
         if ratio != self.talk_ratio {
@@ -283,20 +278,13 @@ impl Pacer for PlatformPacer {
             self.control = (self.control * step).clamp(CONTROL_MIN, CONTROL_MAX);
         }
         let mut allowed = self.target * self.control;
-        if x.idle > 0 {
-            let mean_idle = x.idle_time_ms as f64 / f64::from(x.idle);
-            if mean_idle > self.max_wait_ms {
-                allowed *= (mean_idle / self.max_wait_ms).min(2.0);
-            }
-        }
+        // Idling past MaxWaitTime scales the tolerance by the overrun, up to twice; under it
+        // (no idle agent: no idle time) the factor is 1.
+        let mean_idle = x.idle_time_ms as f64 / f64::from(x.idle.max(1));
+        allowed *= (mean_idle / self.max_wait_ms).clamp(1.0, 2.0);
         // The search starts from the previous answer moved by the change in F along dT/dF
         // (first order): in steady dialling that is the answer, whatever the size of the floor.
-        let shifted = f64::from(self.last_lines) + (free - self.last_free) * self.last_dtdf;
-        let hint = if shifted.is_finite() {
-            shifted.floor().clamp(0.0, f64::from(u32::MAX)) as u32
-        } else {
-            self.last_lines
-        };
+        let hint = next_hint(self.last_lines, self.last_dtdf, free - self.last_free);
         let (lines, dtdf) = search_lines(p, free, allowed, hint);
         self.last_lines = lines;
         self.last_dtdf = dtdf;
@@ -328,6 +316,18 @@ impl Pacer for PlatformPacer {
             // The platform pacer keeps Quotiety's meaning: the 2-second rule.
             Feedback::Defined { .. } => {}
         }
+    }
+}
+
+/// Where the next search starts: the previous answer `lines` moved by the change in the free
+/// agents along `dT/dF` (first order). Only the search's cost depends on it: [`search_lines`]
+/// gives the same answer from any hint.
+fn next_hint(lines: u32, dtdf: f64, free_change: f64) -> u32 {
+    let shifted = f64::from(lines) + free_change * dtdf;
+    if shifted.is_finite() {
+        shifted.floor().clamp(0.0, f64::from(u32::MAX)) as u32
+    } else {
+        lines
     }
 }
 
@@ -363,7 +363,8 @@ pub fn search_lines(p: f64, free: f64, allowed: f64, hint: u32) -> (u32, f64) {
         }
         let sd = (mu * (1.0 - p)).max(0.0).sqrt();
         if sd <= 0.0 {
-            return ((mu - free).max(0.0) <= allowed * mu, 1.0 / p.max(1e-9));
+            // p = 1: every line answers, the excess is certain; one more agent, one more line.
+            return ((mu - free).max(0.0) <= allowed * mu, 1.0);
         }
         let z = (free - mu) / sd;
         let (pdf, tail) = pdf_and_upper_tail(z);
@@ -376,7 +377,7 @@ pub fn search_lines(p: f64, free: f64, allowed: f64, hint: u32) -> (u32, f64) {
         };
         (excess <= allowed * mu, dtdf)
     };
-    let hint = hint.min(CAP - 1);
+    let hint = hint.min(CAP);
     let ((a, da), (b, db)) = (probe(hint), probe(hint + 1));
     if a && !b {
         return (hint, da);
@@ -933,6 +934,8 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::abandon::{AbandonDefinition, WindowSpec};
+    use crate::request::Quotiety;
 
     #[test]
     fn normal_cdf_matches_tables() {
@@ -957,6 +960,15 @@ mod tests {
             0,
             "no agent to fill: no dial"
         );
+        // The dials are the lines less those already ringing, never below none.
+        let lines = max_lines(0.3, 5.0, 0.03, 1);
+        assert!(lines > 3, "{lines}");
+        for ringing in [0, 1, 3, lines, lines + 5] {
+            assert_eq!(
+                max_dials(f64::from(ringing), 0.3, 5.0, 0.03),
+                lines.saturating_sub(ringing)
+            );
+        }
     }
 
     #[test]
@@ -973,6 +985,39 @@ mod tests {
                 assert_eq!(max_lines(p, free, allowed, hint), exact, "hint {hint}");
             }
         }
+    }
+
+    #[test]
+    fn the_search_gives_the_slope_of_its_answer_in_the_free_agents() {
+        // dT/dF against the answer's own change over ±δ agents (central difference), on floors
+        // large enough that the answer moves smoothly.
+        for (p, free, allowed, delta) in [
+            (0.35, 900.0, 0.0255, 40.0),
+            (0.3, 200.0, 0.03, 20.0),
+            (0.6, 3000.0, 0.01, 100.0),
+            (0.2, 500.0, 0.1, 30.0),
+        ] {
+            let (_, slope) = search_lines(p, free, allowed, 1);
+            let up = f64::from(max_lines(p, free + delta, allowed, 1));
+            let down = f64::from(max_lines(p, free - delta, allowed, 1));
+            let central = (up - down) / (2.0 * delta);
+            assert!(
+                (slope - central).abs() < 0.02 * central,
+                "p {p}, F {free}: dT/dF {slope}, against {central}"
+            );
+        }
+        // Past the point where more lines only add excess (slope ≤ α), the slope is 1/p.
+        assert_eq!(search_lines(0.5, 0.0, 0.9, 1).1, 2.0);
+        // No answer expected: 1/p.
+        assert_eq!(search_lines(0.25, -3.0, 0.03, 0).1, 4.0);
+        // Every line answers (p = 1): T − F ≤ α·T, so T ≤ F / (1 − α) = 11.1 for F = 10 and
+        // α = 0.1, from any hint; one more agent is one more line.
+        for hint in [0, 11, 40] {
+            assert_eq!(search_lines(1.0, 10.0, 0.1, hint), (11, 1.0));
+        }
+        // Nothing answers (p = 0): no excess, ever; the lines stop at the search's cap.
+        assert_eq!(max_lines(0.0, 5.0, 0.03, 1), 1 << 24);
+        assert_eq!(max_lines(0.0, 5.0, 0.03, u32::MAX), 1 << 24);
     }
 
     #[test]
@@ -1285,5 +1330,556 @@ mod tests {
         // The retarget of an UpdateTask (Quotiety) does not replace the definition's cap.
         p.retarget(0.05);
         assert_eq!(p.target, 0.02);
+    }
+
+    #[test]
+    fn the_normal_tail_and_the_excess_match_tables() {
+        // φ(z) and 1 − Φ(z) from the standard normal table; A&S 7.1.26 is within 1.5e-7 on erf,
+        // so within 7.5e-8 on the tail.
+        for (z, pdf, tail) in [
+            (0.0, 0.398_942_280, 0.5),
+            (1.0, 0.241_970_725, 0.158_655_254),
+            (-1.0, 0.241_970_725, 0.841_344_746),
+            (2.0, 0.053_990_967, 0.022_750_132),
+            (-2.5, 0.017_528_300, 0.993_790_335),
+            (3.0, 0.004_431_848, 0.001_349_898),
+        ] {
+            let (got_pdf, got_tail) = pdf_and_upper_tail(z);
+            assert!((got_pdf - pdf).abs() < 1e-9, "φ({z}) = {got_pdf}");
+            assert!((got_tail - tail).abs() < 1e-7, "1 − Φ({z}) = {got_tail}");
+        }
+        // E[(X − f)+], X ~ N(μ, σ²): σφ(z) + (μ − f)(1 − Φ(z)), z = (f − μ)/σ.
+        // N(0, 1) at 0: φ(0).
+        assert!((expected_excess(0.0, 1.0, 0.0) - 0.398_942_280).abs() < 1e-7);
+        // N(10, 4) at 12: 2·φ(1) − 2·(1 − Φ(1)) = 0.483 941 450 − 0.317 310 508.
+        assert!((expected_excess(10.0, 4.0, 12.0) - 0.166_630_942).abs() < 2e-7);
+        // N(10, 4) at 7: z = −1.5, 2·φ(1.5) + 3·Φ(1.5) = 0.259 035 191 + 2.799 578 397.
+        assert!((expected_excess(10.0, 4.0, 7.0) - 3.058_613_588).abs() < 4e-7);
+        // No variance: the excess itself.
+        assert_eq!(expected_excess(5.0, 0.0, 3.0), 2.0);
+        assert_eq!(expected_excess(5.0, 0.0, 7.0), 0.0);
+    }
+
+    /// The module docs' formulae for the platform pacer, written out plainly (exp, a scan
+    /// from no line upward) as an oracle for [`PlatformPacer`]'s incremental version.
+    struct PlatformOracle {
+        answer_rate: f64,
+        gain: f64,
+        target: f64,
+        max_wait_ms: f64,
+        prompt_ms: f64,
+        timeout_ms: f64,
+        control: f64,
+        attempts: u64,
+        answered: u64,
+        ring_ms: Vec<f64>,
+        talk_ms: Vec<f64>,
+        decided: u64,
+        abandoned: u64,
+    }
+
+    impl PlatformOracle {
+        fn feedback(&mut self, f: Feedback) {
+            match f {
+                Feedback::AttemptEnded { answered, ring_ms } => {
+                    self.attempts += 1;
+                    if answered {
+                        self.answered += 1;
+                        self.ring_ms.push(ring_ms as f64);
+                    }
+                }
+                Feedback::TwoSecondRule { abandoned } => {
+                    self.decided += 1;
+                    self.abandoned += u64::from(abandoned);
+                }
+                Feedback::TalkEnded { talk_ms } => self.talk_ms.push(talk_ms as f64),
+                Feedback::Defined { .. } => {}
+            }
+        }
+
+        fn decide(&mut self, x: &PaceInput) -> u32 {
+            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+            let p = if x.warming_up || self.attempts < 20 {
+                self.answer_rate
+            } else {
+                (self.answered as f64 / self.attempts as f64).max(0.01)
+            };
+            let ring = if self.ring_ms.is_empty() {
+                self.timeout_ms / 3.0
+            } else {
+                mean(&self.ring_ms)
+            };
+            let h = ring + self.prompt_ms;
+            let talk = if self.talk_ms.is_empty() {
+                180_000.0
+            } else {
+                mean(&self.talk_ms)
+            };
+            let wrapping = f64::from(x.wrapping);
+            let wrap_free = if x.wrapping == 0 {
+                0.0
+            } else {
+                let r = (x.wrap_remaining_ms as f64 / wrapping).max(1.0);
+                wrapping * (h / (2.0 * r)).min(1.0)
+            };
+            let talk_free = f64::from(x.talking) * (1.0 - (-h / talk.max(1.0)).exp());
+            let free =
+                (f64::from(x.idle) + wrap_free + talk_free) * self.gain - f64::from(x.waiting);
+            if self.decided > 0 {
+                let a = self.abandoned as f64 / self.decided as f64;
+                let err = ((self.target - a) / self.target).clamp(-3.0, 3.0);
+                self.control = (self.control * (ETA * err).exp()).clamp(0.1, 4.0);
+            }
+            let mut allowed = self.target * self.control;
+            if x.idle > 0 {
+                let idle = x.idle_time_ms as f64 / f64::from(x.idle);
+                if idle > self.max_wait_ms {
+                    allowed *= (idle / self.max_wait_ms).min(2.0);
+                }
+            }
+            let holds = |t: u32| {
+                let mu = f64::from(t) * p;
+                expected_excess(mu, mu * (1.0 - p), free) <= allowed * mu
+            };
+            // (A wrong normal tail could hold forever: the scan stops at 100 000.)
+            let mut lines = 0;
+            while lines < 100_000 && holds(lines + 1) {
+                lines += 1;
+            }
+            lines.saturating_sub(x.ringing)
+        }
+    }
+
+    #[test]
+    fn the_platform_pacer_decides_as_its_formulae_say() {
+        let raw = serde_json::json!({
+            "EnterpriseId": 36, "Name": "oracle", "Type": 1, "CallGroupType": 1, "Cnos": "1000",
+            "Quotiety": 4, "PredictAdjust": 120, "AnswerRate": 40, "MaxWaitTime": 20,
+            "CustomerTimeout": 24, "MinAvailableAgentCount": 1
+        });
+        let raw = raw.as_object().expect("an object").clone();
+        let task = crate::request::validate(&raw, None)
+            .task
+            .expect("a valid request");
+        let mut pacer = PlatformPacer::new(&task, 6.0);
+        let mut oracle = PlatformOracle {
+            answer_rate: 0.40,
+            gain: 1.20,
+            target: 0.85 * 0.04,
+            max_wait_ms: 20_000.0,
+            prompt_ms: 6_000.0,
+            timeout_ms: 24_000.0,
+            control: 1.0,
+            attempts: 0,
+            answered: 0,
+            ring_ms: Vec::new(),
+            talk_ms: Vec::new(),
+            decided: 0,
+            abandoned: 0,
+        };
+        // A floor that moves through every branch: warm-up, nothing measured yet, idle agents
+        // waiting past MaxWaitTime or not, agents wrapping with long and short remainders,
+        // customers waiting, calls already ringing.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        let (mut ups, mut downs) = (0, 0);
+        for second in 0..400u64 {
+            let idle = next(12) as u32;
+            let wrapping = next(6) as u32;
+            let x = PaceInput {
+                now_ms: second * 1000,
+                idle,
+                wrapping,
+                wrap_remaining_ms: u64::from(wrapping) * (1_000 + next(40_000)),
+                talking: next(30) as u32,
+                idle_time_ms: u64::from(idle) * next(45_000),
+                waiting: next(4) as u32 * u32::from(second % 5 == 0),
+                ringing: next(25) as u32,
+                warming_up: second < 60,
+                ..PaceInput::default()
+            };
+            let before = oracle.control;
+            let (got, want) = (pacer.decide(&x), oracle.decide(&x));
+            ups += u32::from(oracle.control > before);
+            downs += u32::from(oracle.control < before);
+            assert_eq!(got, want, "second {second}: {x:?}");
+            assert!(
+                (pacer.control() - oracle.control).abs() < 1e-9,
+                "second {second}: control {} against {}",
+                pacer.control(),
+                oracle.control
+            );
+            seen.insert(got.min(3));
+            // What the engine would report after this second: some attempts end (answered
+            // about one in three, the first ones only after a while), some answered calls
+            // are decided under the 2-second rule (a burst of abandons mid-run), talks end.
+            if second >= 30 {
+                for _ in 0..next(3) {
+                    let f = Feedback::AttemptEnded {
+                        answered: second >= 45 && next(3) == 0,
+                        ring_ms: 2_000 + next(20_000),
+                    };
+                    pacer.feedback(f);
+                    oracle.feedback(f);
+                }
+            }
+            if second >= 30 {
+                for _ in 0..3 {
+                    let f = Feedback::TwoSecondRule {
+                        abandoned: (150..165).contains(&second),
+                    };
+                    pacer.feedback(f);
+                    oracle.feedback(f);
+                }
+            }
+            if second >= 90 && next(4) == 0 {
+                let f = Feedback::TalkEnded {
+                    talk_ms: 30_000 + next(200_000),
+                };
+                pacer.feedback(f);
+                oracle.feedback(f);
+            }
+            let defined = Feedback::Defined {
+                abandoned: true,
+                at_ms: second * 1000,
+            };
+            pacer.feedback(defined);
+            oracle.feedback(defined);
+        }
+        assert_eq!(
+            seen.len(),
+            4,
+            "decisions of 0, 1, 2 and more calls all occur"
+        );
+        // No abandon at first, a burst mid-run, none after: the controller moved both ways
+        // (up, down past the target, up again as the burst is diluted).
+        assert!(ups > 50 && downs > 50, "{ups} rises, {downs} falls");
+    }
+
+    #[test]
+    fn closed_loop_pacers_decide_on_the_clock_and_progressive_on_idle_too() {
+        let raw = serde_json::json!({
+            "EnterpriseId": 36, "Name": "clock", "Type": 1, "CallGroupType": 1, "Cnos": "1000",
+            "Quotiety": 3, "MinAvailableAgentCount": 1
+        });
+        let raw = raw.as_object().expect("an object").clone();
+        let task = crate::request::validate(&raw, None)
+            .task
+            .expect("a valid request");
+        let mut closed: Vec<(Box<dyn Pacer>, u64)> = vec![
+            (Box::new(PlatformPacer::new(&task, 0.0)), 1000),
+            (
+                Box::new(Ratio {
+                    ratio: 1.5,
+                    tick_ms: 2500,
+                }),
+                2500,
+            ),
+            (Box::new(adaptive(AdaptiveVariant::Average)), 1000),
+            (Box::new(Clairvoyant), 1000),
+        ];
+        assert_eq!(
+            Clairvoyant.decide(&input(9, 0, 0, 0, 0)),
+            0,
+            "the engine plans"
+        );
+        for (pacer, tick) in &mut closed {
+            assert_eq!(pacer.tick_ms(), *tick);
+            assert!(!pacer.decides_on_idle());
+            assert_eq!(pacer.next_arrival_ms(), None, "no arrival process");
+        }
+        // Progressive: one call per idle agent not yet covered by a ringing call or a waiting
+        // customer, every second and whenever an agent becomes idle.
+        let mut p = Progressive;
+        assert_eq!(p.decide(&input(5, 1, 2, 0, 0)), 2);
+        assert_eq!(p.decide(&input(7, 0, 0, 4, 0)), 7);
+        assert_eq!(p.decide(&input(2, 1, 2, 0, 0)), 0);
+        assert_eq!(p.tick_ms(), 1000);
+        assert!(p.decides_on_idle());
+    }
+
+    #[test]
+    fn poisson_gaps_are_exponential_at_the_rate() {
+        // 4 calls a second: gaps of mean 250 ms, standard deviation 250 ms.
+        let mut p = Poisson::new(4.0, 7);
+        assert_eq!(p.decide(&input(5, 0, 0, 0, 0)), 0, "open loop: no decision");
+        assert_eq!(p.tick_ms(), 0, "no clock");
+        let n = 40_000u32;
+        let gaps: Vec<u64> = (0..n)
+            .map(|_| p.next_arrival_ms().expect("an arrival process"))
+            .collect();
+        assert!(gaps.iter().all(|&g| g >= 1), "two calls never share a ms");
+        let mean = gaps.iter().sum::<u64>() as f64 / f64::from(n);
+        // Four standard errors (250 / √40 000 = 1.25 ms each), plus the half ms of rounding.
+        assert!((mean - 250.0).abs() < 5.5, "mean gap {mean} ms");
+        // Memoryless: P(gap > 500 ms) = e^-2 = 0.1353, standard error √(p(1 − p)/n) = 0.0017.
+        let over = gaps.iter().filter(|&&g| g > 500).count() as f64 / f64::from(n);
+        assert!(
+            (over - (-2.0f64).exp()).abs() < 4.0 * 0.0017,
+            "P(gap > 500) {over}"
+        );
+    }
+
+    #[test]
+    fn a_defined_window_counts_by_minute_and_forgets_what_leaves_it() {
+        let window = |span| DefinedWindow {
+            span,
+            daily: false,
+            minutes: VecDeque::new(),
+            abandoned: 0,
+            counted: 0,
+        };
+        let mut w = window(60);
+        w.add(10_000, true);
+        w.add(50_000, false);
+        w.add(61_000, false);
+        w.add(185_000, true);
+        assert_eq!(w.minutes, [(0, 1, 2), (1, 0, 1), (3, 1, 1)]);
+        assert_eq!((w.abandoned, w.counted), (2, 4));
+        // At minute 59 the hour's window is minutes 0 to 59: nothing leaves.
+        w.trim(59 * 60_000 + 59_999);
+        assert_eq!((w.abandoned, w.counted), (2, 4));
+        // At minute 60 it is minutes 1 to 60: minute 0 (two answers, one abandoned) leaves.
+        w.trim(60 * 60_000);
+        assert_eq!(w.minutes, [(1, 0, 1), (3, 1, 1)]);
+        assert_eq!((w.abandoned, w.counted), (1, 2));
+        // At minute 62 it is minutes 3 to 62: minute 1 leaves, minute 3 stays.
+        w.trim(62 * 60_000);
+        assert_eq!(w.minutes, [(3, 1, 1)]);
+        assert_eq!((w.abandoned, w.counted), (1, 1));
+        w.clear();
+        assert_eq!((w.abandoned, w.counted, w.minutes.len()), (0, 0, 0));
+        // A whole-run window forgets nothing.
+        let mut run = window(0);
+        run.add(0, true);
+        run.trim(40 * 86_400_000);
+        assert_eq!((run.abandoned, run.counted), (1, 1));
+    }
+
+    #[test]
+    fn adaptive_intensity_scales_the_step_each_way() {
+        let run = |idle: u32, waiting: u32| {
+            let mut p = adaptive_with(AdaptiveSpec {
+                start_level: 2.0,
+                intensity: 20.0,
+                ..AdaptiveSpec::default()
+            });
+            for s in 1..=15 {
+                p.decide(&PaceInput {
+                    now_ms: s * 1000,
+                    idle,
+                    waiting,
+                    available: 10,
+                    ..PaceInput::default()
+                });
+            }
+            p.level()
+        };
+        // D̄ = 3 of Ā = 10: m = 0.3 · (1 + 0.2) = 0.36, level 2 · 1.36.
+        assert!((run(3, 0) - 2.72).abs() < 1e-12, "{}", run(3, 0));
+        // D̄ = −4: m = −0.4 · |0.2 − 1| = −0.32, level 2 · 0.68.
+        assert!((run(0, 4) - 1.36).abs() < 1e-12, "{}", run(0, 4));
+    }
+
+    #[test]
+    fn adaptive_minute_brake_needs_over_twenty_calls_over_half_dropped() {
+        let level_after_a_minute = |calls: u32, dropped: u32| {
+            let mut p = adaptive_with(AdaptiveSpec {
+                start_level: 3.0,
+                ..AdaptiveSpec::default()
+            });
+            for k in 0..calls {
+                p.feedback(Feedback::AttemptEnded {
+                    answered: true,
+                    ring_ms: 5000,
+                });
+                p.feedback(Feedback::TwoSecondRule {
+                    abandoned: k < dropped,
+                });
+            }
+            for s in 1..=60 {
+                p.decide(&PaceInput {
+                    now_ms: s * 1000,
+                    ..input(0, 0, 0, 10, 0)
+                });
+            }
+            p.level()
+        };
+        assert_eq!(
+            level_after_a_minute(21, 11),
+            1.5,
+            "21 calls, 11 dropped: halved"
+        );
+        assert_eq!(
+            level_after_a_minute(20, 11),
+            3.0,
+            "20 calls are not over 20"
+        );
+        assert_eq!(
+            level_after_a_minute(22, 11),
+            3.0,
+            "11 of 22 is not over half"
+        );
+    }
+
+    #[test]
+    fn adaptive_rate_brake_needs_over_fifty_answers_over_the_target() {
+        // Answers and drops of the day (no call ended: the minute brake stays off), level 3
+        // held by D̄ = 0; the first minute's statistics and the update at 60 s.
+        let level_after_a_minute = |answered: u32, dropped: u32| {
+            let mut p = adaptive_with(AdaptiveSpec {
+                start_level: 3.0,
+                variant: AdaptiveVariant::Average,
+                ..AdaptiveSpec::default()
+            });
+            for k in 0..answered {
+                p.feedback(Feedback::TwoSecondRule {
+                    abandoned: k < dropped,
+                });
+            }
+            for s in 1..=60 {
+                p.decide(&PaceInput {
+                    now_ms: s * 1000,
+                    ..input(0, 0, 0, 10, 0)
+                });
+            }
+            p.level()
+        };
+        assert_eq!(
+            level_after_a_minute(51, 10),
+            1.5,
+            "51 answers over 3 %: halved"
+        );
+        assert_eq!(
+            level_after_a_minute(50, 10),
+            3.0,
+            "50 answers are not over 50"
+        );
+        assert_eq!(
+            level_after_a_minute(100, 3),
+            3.0,
+            "3 % is not over the 3 % target"
+        );
+        assert_eq!(level_after_a_minute(100, 4), 1.5, "4 % is");
+    }
+
+    #[test]
+    fn adaptive_tapered_scales_by_the_time_left_to_the_stop() {
+        // A run from 12:00 to 17:00; at 12:01 (the first update that sees the day's rate),
+        // 1700 − 1201 = 499 HHMM units left: the level is scaled by 0.499.
+        let spec = AdaptiveSpec {
+            start_level: 4.0,
+            max_level: 5.0,
+            variant: AdaptiveVariant::Tapered,
+            ..AdaptiveSpec::default()
+        };
+        let noon = RunClock {
+            start_min: 12.0 * 60.0,
+            stop_min: 17.0 * 60.0,
+        };
+        let mut p = Adaptive::new(&spec, 0.03, noon);
+        for k in 0..100 {
+            p.feedback(Feedback::TwoSecondRule { abandoned: k < 10 });
+        }
+        for s in 1..=60 {
+            p.decide(&PaceInput {
+                now_ms: s * 1000,
+                ..input(0, 0, 0, 10, 0)
+            });
+        }
+        assert!((p.level() - 4.0 * 0.499).abs() < 1e-12, "{}", p.level());
+    }
+
+    #[test]
+    fn adaptive_target_follows_the_task_unless_a_definition_or_the_scenario_sets_it() {
+        let mut task = {
+            let raw = serde_json::json!({
+                "EnterpriseId": 36, "Name": "target", "Type": 1, "CallGroupType": 1,
+                "Cnos": "1000", "Quotiety": 2.5, "MinAvailableAgentCount": 1
+            });
+            let raw = raw.as_object().expect("an object").clone();
+            crate::request::validate(&raw, None)
+                .task
+                .expect("a valid request")
+        };
+        // The drop target is the task's Quotiety, or 3 % when it is 0.
+        assert_eq!(adaptive_drop_target(&task), 0.025);
+        task.quotiety = Quotiety(0);
+        assert_eq!(adaptive_drop_target(&task), 0.03);
+        task.quotiety = Quotiety(1);
+        assert_eq!(adaptive_drop_target(&task), 0.0001);
+        // An UpdateTask of Quotiety retargets a pacer without a definition of its own.
+        let mut p = adaptive(AdaptiveVariant::Average);
+        p.retarget(0.05);
+        assert_eq!(p.target, 0.05);
+        // A definition's window: its span in minutes, and whether it is a calendar day.
+        let spans = [
+            (WindowSpec::Rolling { hours: 1.5 }, 90, false),
+            (WindowSpec::ThirtyDays, 43_200, false),
+            (WindowSpec::Day, 0, true),
+            (WindowSpec::Run, 0, false),
+        ];
+        for (window, span, daily) in spans {
+            let mut p = adaptive(AdaptiveVariant::Average);
+            p.set_definition(&AbandonDefinition {
+                window,
+                cap_pct: 4.0,
+                ..AbandonDefinition::default()
+            });
+            let w = p.defined.as_ref().expect("a definition");
+            assert_eq!((w.span, w.daily), (span, daily), "{window:?}");
+            assert_eq!(p.target, 0.04, "the definition's cap");
+        }
+        // A drop target in the scenario's pacer settings stays.
+        let mut own = adaptive_with(AdaptiveSpec {
+            drop_target_pct: Some(2.0),
+            ..AdaptiveSpec::default()
+        });
+        own.set_definition(&AbandonDefinition::default());
+        assert_eq!(
+            own.target, 0.03,
+            "the target given to new, not the definition's cap"
+        );
+    }
+
+    #[test]
+    fn adaptive_forgets_its_samples_on_a_restart_and_waits_for_agents() {
+        // Ten seconds of 6 idle agents of 10, a restart, then five of none idle: the update at
+        // 15 s averages only the five (m = 0, the level stays 2).
+        let spec = AdaptiveSpec {
+            start_level: 2.0,
+            ..AdaptiveSpec::default()
+        };
+        let mut p = adaptive_with(spec.clone());
+        let at = |p: &mut Adaptive, s: u64, idle: u32, available: u32| {
+            p.decide(&PaceInput {
+                now_ms: s * 1000,
+                idle,
+                available,
+                ..PaceInput::default()
+            });
+        };
+        for s in 1..=10 {
+            at(&mut p, s, 6, 10);
+        }
+        p.restarted(false);
+        for s in 11..=15 {
+            at(&mut p, s, 0, 10);
+        }
+        assert_eq!(p.level(), 2.0);
+        // Fourteen seconds of 3 idle of 10, then nobody logged in at 15 s: no update (VICIdial
+        // moves the level only with agents logged in).
+        let mut p = adaptive_with(spec);
+        for s in 1..=14 {
+            at(&mut p, s, 3, 10);
+        }
+        at(&mut p, 15, 0, 0);
+        assert_eq!(p.level(), 2.0);
     }
 }
