@@ -284,7 +284,7 @@ impl Pacer for PlatformPacer {
         allowed *= (mean_idle / self.max_wait_ms).clamp(1.0, 2.0);
         // The search starts from the previous answer moved by the change in F along dT/dF
         // (first order): in steady dialling that is the answer, whatever the size of the floor.
-        let hint = next_hint(self.last_lines, self.last_dtdf, free - self.last_free);
+        let hint = next_hint(self.last_lines, self.last_dtdf, self.last_free, free);
         let (lines, dtdf) = search_lines(p, free, allowed, hint);
         self.last_lines = lines;
         self.last_dtdf = dtdf;
@@ -320,10 +320,10 @@ impl Pacer for PlatformPacer {
 }
 
 /// Where the next search starts: the previous answer `lines` moved by the change in the free
-/// agents along `dT/dF` (first order). Only the search's cost depends on it: [`search_lines`]
-/// gives the same answer from any hint.
-fn next_hint(lines: u32, dtdf: f64, free_change: f64) -> u32 {
-    let shifted = f64::from(lines) + free_change * dtdf;
+/// agents (from `last_free` to `free`) along `dT/dF` (first order). Only the search's cost
+/// depends on it: [`search_lines`] gives the same answer from any hint.
+fn next_hint(lines: u32, dtdf: f64, last_free: f64, free: f64) -> u32 {
+    let shifted = f64::from(lines) + (free - last_free) * dtdf;
     if shifted.is_finite() {
         shifted.floor().clamp(0.0, f64::from(u32::MAX)) as u32
     } else {
@@ -990,24 +990,27 @@ mod tests {
     #[test]
     fn the_search_gives_the_slope_of_its_answer_in_the_free_agents() {
         // dT/dF against the answer's own change over ±δ agents (central difference), on floors
-        // large enough that the answer moves smoothly.
+        // large enough that the answer moves smoothly: each of the two answers is a whole
+        // number of lines, off the smooth curve by less than one, so the difference is within
+        // 1/(2δ) of the slope (the curvature over ±δ is far smaller here).
         for (p, free, allowed, delta) in [
-            (0.35, 900.0, 0.0255, 40.0),
-            (0.3, 200.0, 0.03, 20.0),
-            (0.6, 3000.0, 0.01, 100.0),
-            (0.2, 500.0, 0.1, 30.0),
+            (0.35, 900.0, 0.0255, 100.0),
+            (0.3, 200.0, 0.03, 50.0),
+            (0.6, 3000.0, 0.01, 300.0),
+            (0.2, 500.0, 0.1, 100.0),
         ] {
             let (_, slope) = search_lines(p, free, allowed, 1);
             let up = f64::from(max_lines(p, free + delta, allowed, 1));
             let down = f64::from(max_lines(p, free - delta, allowed, 1));
             let central = (up - down) / (2.0 * delta);
             assert!(
-                (slope - central).abs() < 0.02 * central,
+                (slope - central).abs() < 1.0 / (2.0 * delta),
                 "p {p}, F {free}: dT/dF {slope}, against {central}"
             );
         }
-        // Past the point where more lines only add excess (slope ≤ α), the slope is 1/p.
-        assert_eq!(search_lines(0.5, 0.0, 0.9, 1).1, 2.0);
+        // Where one more line adds more excess than it may (dE/dμ ≤ α at the answer), the
+        // slope is 1/p: T = 1 for p = 0.8, F = 1, α = 0.4 (dE/dμ = 0.397 there).
+        assert_eq!(search_lines(0.8, 1.0, 0.4, 1), (1, 1.25));
         // No answer expected: 1/p.
         assert_eq!(search_lines(0.25, -3.0, 0.03, 0).1, 4.0);
         // Every line answers (p = 1): T − F ≤ α·T, so T ≤ F / (1 − α) = 11.1 for F = 10 and
