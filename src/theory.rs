@@ -186,11 +186,8 @@ impl ErlangA {
             mean_queue,
             mean_wait_s: mean_queue / self.arrival_per_s,
             p_served,
-            mean_wait_served_s: if p_served > 0.0 {
-                wait_served / p_served
-            } else {
-                0.0
-            },
+            // Nobody served: no served wait either (0 / the smallest positive number).
+            mean_wait_served_s: wait_served / p_served.max(f64::MIN_POSITIVE),
             p_not_connected_2s: 1.0 - self.p_connected_within(&pi, 2.0)?,
         })
     }
@@ -225,22 +222,17 @@ impl ErlangA {
         let pi = self.stationary()?;
         let (p_served, _) = self.served(&pi);
         let within = self.p_connected_within(&pi, t)?;
-        Ok(if p_served > 0.0 {
-            ((p_served - within) / p_served).max(0.0)
-        } else {
-            0.0
-        })
+        Ok(((p_served - within) / p_served.max(f64::MIN_POSITIVE)).max(0.0))
     }
 
     /// Probability that an arrival is connected within `t` seconds, given `π`.
     fn p_connected_within(&self, pi: &[f64], t: f64) -> Result<f64, TheoryError> {
         let n = self.agents as usize;
         let immediate: f64 = pi.iter().take(n).sum();
-        // Start: i customers ahead with probability π_{n+i}.
+        // Start: i customers ahead with probability π_{n+i}. Within no time (or less), only
+        // those connected at once: the sum below is then its first term, 0.
         let mut v: Vec<f64> = pi.iter().skip(n).copied().collect();
-        if v.is_empty() || t <= 0.0 {
-            return Ok(immediate);
-        }
+        let t = t.max(0.0);
         let q = v.len();
         let nmu = n as f64 * self.service_per_s;
         let theta = self.abandon_per_s;
@@ -509,6 +501,51 @@ mod tests {
         assert!(s.p_not_connected_2s > 0.3, "over load most wait: {s:?}");
     }
 
+    #[test]
+    fn the_served_wait_is_the_integral_of_its_tail() {
+        // E[W | served] = ∫₀^∞ P(W > t | served) dt: the recursion behind mean_wait_served_s
+        // against the uniformisation behind p_wait_over_given_served, integrated by Simpson's
+        // rule over 0 to 20 s (past 20 s the tail is below e^-34: it decays at least at
+        // nμ + θ = 1.7 a second).
+        let m = ErlangA {
+            arrival_per_s: 1.0,
+            service_per_s: 0.6,
+            abandon_per_s: 0.5,
+            agents: 2,
+        };
+        let s = m.solve().expect("stable");
+        let tail = |t: f64| m.p_wait_over_given_served(t).expect("solves");
+        // At 0: the served who waited at all, (p_served − P(no wait)) / p_served.
+        let at_zero = (s.p_served - (1.0 - s.p_wait)) / s.p_served;
+        assert!(
+            (tail(0.0) - at_zero).abs() < 1e-12,
+            "{} vs {at_zero}",
+            tail(0.0)
+        );
+        assert_eq!(tail(-1.0), tail(0.0), "no time, or less: the same");
+        let (h, intervals) = (0.02, 1000);
+        let integral = (0..=intervals)
+            .map(|k| {
+                let weight = if k == 0 || k == intervals {
+                    1.0
+                } else if k % 2 == 1 {
+                    4.0
+                } else {
+                    2.0
+                };
+                weight * tail(f64::from(k) * h)
+            })
+            .sum::<f64>()
+            * h
+            / 3.0;
+        assert!(
+            (integral - s.mean_wait_served_s).abs() < 1e-7,
+            "∫ tail = {integral}, mean_wait_served_s = {}",
+            s.mean_wait_served_s
+        );
+        assert!(s.mean_wait_served_s > 0.1 && s.p_served < 0.99, "{s:?}");
+    }
+
     /// Every rate must be a positive finite number (abandonment may be 0), with at least one
     /// agent; the error names the rate. The edges: 0 and the smallest positive rate.
     #[test]
@@ -555,6 +592,30 @@ mod tests {
 
     /// A model whose distribution needs more than the state bound is refused with the state
     /// it stopped at: 2 000 000 agents, so the tail is never reached.
+    #[test]
+    fn too_much_uniformisation_work_is_refused_with_its_size() {
+        // Customers who hang up within a ten-millionth of a second: few states, but the
+        // uniformisation over 2 s takes Λ·2 ≈ 10^8 steps for each of them.
+        let m = ErlangA {
+            arrival_per_s: 50.0,
+            service_per_s: 1.0,
+            abandon_per_s: 1e7,
+            agents: 1,
+        };
+        let q = m.stationary().expect("few states").len() - 1;
+        let lt = (1.0 + q as f64 * 1e7 + 1e7) * 2.0;
+        let steps = (lt + 10.0 * lt.sqrt() + 30.0).ceil();
+        assert!(steps * q as f64 > 2e8, "{q} states, {steps} steps");
+        assert_eq!(
+            m.solve(),
+            Err(TheoryError::TooLarge {
+                what: "uniformisation steps × states",
+                size: (steps * q as f64) as u128,
+                max: 200_000_000,
+            })
+        );
+    }
+
     #[test]
     fn too_many_states_name_where_they_stopped() {
         let m = ErlangA {
