@@ -301,7 +301,7 @@ fn estimate_for_refuses_scenarios_that_are_not_the_model() {
     assert!(erlang_a(&base).p_served > 0.0, "the base case is the model");
     // (the word the reason must contain, the edit)
     type Edit<'a> = (&'a str, &'a dyn Fn(&mut Value));
-    let cases: [Edit; 6] = [
+    let cases: [Edit; 8] = [
         ("poisson", &|v| {
             v["tasks"][0]["pacer"] = json!("progressive")
         }),
@@ -313,6 +313,12 @@ fn estimate_for_refuses_scenarios_that_are_not_the_model() {
         }),
         ("wrap-up", &|v| {
             v["enterprise"]["agent_behaviour"]["wrapup_s"] = json!(5)
+        }),
+        ("agent leg", &|v| {
+            v["enterprise"]["agent_behaviour"]["answer_probability"] = json!(0.9)
+        }),
+        ("agent leg", &|v| {
+            v["enterprise"]["agent_behaviour"]["answer_delay_s"] = json!(2)
         }),
         ("IVR", &|v| {
             if let Some(r) = v["tasks"][0]["request"].as_object_mut() {
@@ -333,4 +339,36 @@ fn estimate_for_refuses_scenarios_that_are_not_the_model() {
             other => panic!("{what}: expected a refusal, got {other:?}"),
         }
     }
+}
+
+/// The model's arrivals are the calls that reach a person who answers before CustomerTimeout:
+/// λ = calls/s · (1 − busy − invalid − unreachable) · P(answer) · P(time to answer ≤ timeout).
+#[test]
+fn the_models_arrivals_are_the_calls_answered_in_time() {
+    let base = Case {
+        name: "arrivals",
+        agents: 10,
+        talk_s: 120.0,
+        patience_s: Some(20.0),
+        calls_per_s: 0.05,
+    };
+    let mut v = serde_json::to_value(&scenario_for(&base).file).expect("serialises");
+    let c = &mut v["customers"];
+    c["busy_probability"] = json!(0.1);
+    c["invalid_probability"] = json!(0.05);
+    c["unreachable_probability"] = json!(0.02);
+    c["answer_probability"] = json!(0.8);
+    c["time_to_answer_s"] = json!({"exponential": {"mean": 10}});
+    v["tasks"][0]["request"]["CustomerTimeout"] = json!(30);
+    let m = dialsim::theory::erlang_a_model(&from_json(&v, "arrivals"), None).expect("the model");
+    // P(exponential of mean 10 s ≤ 30 s) = 1 − e^-3.
+    let want = 0.05 * (1.0 - 0.1 - 0.05 - 0.02) * 0.8 * (1.0 - (-3.0f64).exp());
+    assert!(
+        (m.arrival_per_s - want).abs() < 1e-15,
+        "{} vs {want}",
+        m.arrival_per_s
+    );
+    assert!((m.service_per_s - 1.0 / 120.0).abs() < 1e-15);
+    assert!((m.abandon_per_s - 1.0 / 20.0).abs() < 1e-15);
+    assert_eq!(m.agents, 10);
 }
