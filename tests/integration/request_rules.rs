@@ -722,3 +722,30 @@ fn a_whole_number_too_large_for_any_range_is_out_of_range_not_a_type_error() {
             .any(|p| p.param == "Wrapup" && p.code == ProblemCode::InvalidType)
     );
 }
+
+/// A range with no upper end says so: "must be at least N", for a value below it and for a whole
+/// number too large for any integer; a bounded range names both ends.
+#[test]
+fn an_open_range_names_its_lower_end_only() {
+    for (param, value, rule) in [
+        ("EnterpriseId", json!(0), "must be at least 1"),
+        (
+            "EnterpriseId",
+            json!("100000000000000000000"),
+            "must be at least 1",
+        ),
+        ("IvrId", json!(0), "must be at least 1"),
+        ("Wrapup", json!(0), "must be an integer from 1 to 10800"),
+        (
+            "Wrapup",
+            json!("100000000000000000000"),
+            "must be an integer from 1 to 10800",
+        ),
+    ] {
+        let v = validate(&with(json!({ param: value })), None);
+        let p: Vec<_> = v.problems.iter().filter(|p| p.param == param).collect();
+        assert_eq!(p.len(), 1, "{param} {value}: {p:?}");
+        assert_eq!(p[0].code, ProblemCode::OutOfRange, "{param} {value}");
+        assert_eq!(p[0].rule, rule, "{param} {value}");
+    }
+}

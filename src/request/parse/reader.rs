@@ -17,6 +17,15 @@ pub(super) fn shown(v: &Value) -> String {
     }
 }
 
+/// The rule of an integer range: an open one (up to `i64::MAX`) names its lower end only.
+fn range_rule(lo: i64, hi: i64) -> String {
+    if hi == i64::MAX {
+        format!("must be at least {lo}")
+    } else {
+        format!("must be an integer from {lo} to {hi}")
+    }
+}
+
 impl<'a> Reader<'a> {
     pub(super) fn problem(
         &mut self,
@@ -76,12 +85,7 @@ impl<'a> Reader<'a> {
         match parse_int(&text) {
             Some(n) if (lo..=hi).contains(&n) => Some(n),
             Some(_) => {
-                let rule = if hi == i64::MAX {
-                    format!("must be at least {lo}")
-                } else {
-                    format!("must be an integer from {lo} to {hi}")
-                };
-                self.problem(P::OutOfRange, name, text, rule);
+                self.problem(P::OutOfRange, name, text, range_rule(lo, hi));
                 None
             }
             // A whole number too large for any range (10^20, 2^64) is out of range, not of
@@ -91,12 +95,7 @@ impl<'a> Reader<'a> {
                 .parse::<f64>()
                 .is_ok_and(|x| x.is_finite() && x.fract() == 0.0) =>
             {
-                let rule = if hi == i64::MAX {
-                    format!("must be at least {lo}")
-                } else {
-                    format!("must be an integer from {lo} to {hi}")
-                };
-                self.problem(P::OutOfRange, name, text, rule);
+                self.problem(P::OutOfRange, name, text, range_rule(lo, hi));
                 None
             }
             None => {
