@@ -5,6 +5,18 @@
 #   scripts/mutants.sh [--cap SECONDS] --diff REV              mutate the lines changed since REV
 #   ... -- CARGO_TEST_ARGS                                      run only these tests for each
 #                                                               mutant (e.g. -- --lib -- abandon)
+#   --quick                 a debug build (incremental, linked by mold when it is installed),
+#                           two mutants at a time, the tests run by cargo-nextest, which stops
+#                           at a mutant's first failing test: about 4 s a mutant for the unit
+#                           tests, 10 to 20 s with the integration tests, on 2 cores
+#   --lib-only              build and run only the library's unit tests (with --quick: a few
+#                           seconds a mutant; survivors then get a run with the integration
+#                           tests)
+#   --re REGEX              only the mutants whose name (file:line:col: change) matches;
+#                           repeatable: a second pass gives its survivors' '^file:line:col:'
+#   --tests SET             with --quick, run only the tests that bear on a module (SET:
+#                           pacing, request, engine; the filters below), skipping the slow
+#                           statistical, fitting and load tests that test other modules
 #
 # Results go to target/mutants/ (mutants.out/outcomes.json, caught.txt, missed.txt, ...).
 # Exit 0 when no mutant was missed (caught, unviable, or not reached within the cap), 1 when
@@ -20,16 +32,43 @@ diff_rev=""
 shard=""
 files=()
 test_args=()
+quick=0
+lib_only=0
+tests=""
+only=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --) shift; test_args=("$@"); break ;;
         --cap) cap="$2"; shift 2 ;;
         --diff) diff_rev="$2"; shift 2 ;;
         --shard) shard="$2"; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        --quick) quick=1; shift ;;
+        --lib-only) lib_only=1; shift ;;
+        --tests) tests="$2"; shift 2 ;;
+        --re) only+=(--re "$2"); shift 2 ;;
+        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
         *) files+=("$1"); shift ;;
     esac
 done
+# nextest filters (cargo nextest help: "filtersets"): the unit tests but the fitting ones, and
+# the integration tests of each module's behaviour that run in seconds in a debug build.
+unit='kind(lib) - test(/^fit::/)'
+run='test(/^(engine_pacing|pacer_comparison|calendar_rules|update_task|live|replay|queue_order|abandon_definition|platform_store|scenario_checks|cli)::/)
+  | test(/^golden::(quickstart|small_team_8|ivr_automatic|erlang_a_100|mid_team_50|compliance_3pct|campaign_3day)$/)
+  | test(/^fidelity::(one_agent_under_load|ten_agents_under_and_over_load|erlang_c_without_abandonment|served_waits_follow_first_in_first_out)$/)'
+slow='test(=platform_store::per_task_number_limit) | test(=hostile::scenario_numbers_beyond_the_platform_limits_are_refused)
+  | test(=hostile::dev_zero_is_refused_by_size) | test(=sweep_check::a_sweep_can_hold_the_worst_window_of_the_tasks_definition_to_the_cap)'
+case "$tests" in
+    "") ;;
+    engine) test_args=(-E "$unit | (binary(integration) & ($run) - ($slow))") ;;
+    pacing) test_args=(-E "$unit | (binary(integration) & ($run | test(/^(hostile|sweep_check)::/) | test(=compare::compare_refuses_what_it_cannot_compare)) - ($slow))") ;;
+    request) test_args=(-E "$unit | (binary(integration) & test(/^(request_rules|request_props|api_page|platform_store|update_task|scenario_checks|hostile|live|cli)::/) - ($slow))") ;;
+    *) echo "mutants: --tests takes pacing, request or engine, not '$tests'" >&2; exit 2 ;;
+esac
+if [ -n "$tests" ] && [ "$quick" = 0 ]; then
+    echo "mutants: --tests needs --quick (the filters are cargo-nextest's)" >&2
+    exit 2
+fi
 if [ -z "$diff_rev" ] && [ ${#files[@]} -eq 0 ]; then
     echo "mutants: give files to mutate or --diff REV" >&2
     exit 2
@@ -54,11 +93,26 @@ else
         args+=(--file "$f")
     done
 fi
+args+=("${only[@]}")
 if ! cargo mutants --version 2>/dev/null | grep -q "$VERSION"; then
     echo "mutants: installing cargo-mutants $VERSION"
     cargo install cargo-mutants --locked --version "$VERSION" --quiet
 fi
 
+if [ "$quick" = 1 ]; then
+    # The debug profile rebuilds a mutant incrementally in seconds where the optimised one
+    # takes a minute; the invariants' debug assertions are on in both.
+    args+=(--profile dev -j 2 --test-tool nextest)
+    if command -v mold >/dev/null; then
+        export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-fuse-ld=mold"
+    fi
+fi
+if [ "$lib_only" = 1 ]; then
+    args+=(--cargo-arg=--lib)
+elif [ "$quick" = 1 ]; then
+    # Every test is in the library or tests/integration: build nothing else.
+    args+=(--cargo-arg=--lib --cargo-arg=--test=integration)
+fi
 if [ "$cap" != "0" ]; then
     # CI runs the whole suite in the same job: skip the baseline, bound each mutant.
     # The first build compiles every dependency in the scratch copy (two to four minutes).
