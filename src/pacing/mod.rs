@@ -937,6 +937,31 @@ mod tests {
     use crate::abandon::{AbandonDefinition, WindowSpec};
     use crate::request::Quotiety;
 
+    /// A valid Type 1 task (enterprise 36, agent 1000) with `params` added.
+    fn task_with(params: serde_json::Value) -> CreateTask {
+        let mut raw = serde_json::json!({
+            "EnterpriseId": 36, "Name": "pacing", "Type": 1, "CallGroupType": 1, "Cnos": "1000",
+            "MinAvailableAgentCount": 1
+        });
+        if let (Some(raw), Some(params)) = (raw.as_object_mut(), params.as_object()) {
+            raw.extend(params.clone());
+        }
+        let raw = raw.as_object().expect("an object").clone();
+        crate::request::validate(&raw, None)
+            .task
+            .expect("a valid request")
+    }
+
+    /// Decides on `x` at each second of `seconds`.
+    fn each_second(p: &mut dyn Pacer, seconds: std::ops::RangeInclusive<u64>, x: PaceInput) {
+        for s in seconds {
+            p.decide(&PaceInput {
+                now_ms: s * 1000,
+                ..x
+            });
+        }
+    }
+
     #[test]
     fn normal_cdf_matches_tables() {
         for (z, want) in [
@@ -1269,22 +1294,14 @@ mod tests {
             p.feedback(Feedback::TwoSecondRule { abandoned: k < 20 });
         }
         let x = input(0, 0, 0, 10, 0);
-        let run_to = |p: &mut Adaptive, from: u64, to: u64| {
-            for s in from..=to {
-                p.decide(&PaceInput {
-                    now_ms: s * 1000,
-                    ..x
-                });
-            }
-        };
-        run_to(&mut p, 1, 59);
+        each_second(&mut p, 1..=59, x);
         // D̄ = 0: m = 0 keeps 3 at 15, 30 and 45 s.
         assert_eq!(p.level(), 3.0);
         // At 60 s the minute's statistics (30 calls, 20 dropped) are taken, then the update
         // halves the level; the 75 s update reads the same minute and halves it again.
-        run_to(&mut p, 60, 60);
+        each_second(&mut p, 60..=60, x);
         assert_eq!(p.level(), 1.5);
-        run_to(&mut p, 61, 75);
+        each_second(&mut p, 61..=75, x);
         assert_eq!(p.level(), 1.0);
     }
 
@@ -1455,15 +1472,10 @@ mod tests {
 
     #[test]
     fn the_platform_pacer_decides_as_its_formulae_say() {
-        let raw = serde_json::json!({
-            "EnterpriseId": 36, "Name": "oracle", "Type": 1, "CallGroupType": 1, "Cnos": "1000",
+        let task = task_with(serde_json::json!({
             "Quotiety": 4, "PredictAdjust": 120, "AnswerRate": 40, "MaxWaitTime": 20,
-            "CustomerTimeout": 24, "MinAvailableAgentCount": 1
-        });
-        let raw = raw.as_object().expect("an object").clone();
-        let task = crate::request::validate(&raw, None)
-            .task
-            .expect("a valid request");
+            "CustomerTimeout": 24
+        }));
         let mut pacer = PlatformPacer::new(&task, 6.0);
         let mut oracle = PlatformOracle {
             answer_rate: 0.40,
@@ -1567,14 +1579,7 @@ mod tests {
 
     #[test]
     fn closed_loop_pacers_decide_on_the_clock_and_progressive_on_idle_too() {
-        let raw = serde_json::json!({
-            "EnterpriseId": 36, "Name": "clock", "Type": 1, "CallGroupType": 1, "Cnos": "1000",
-            "Quotiety": 3, "MinAvailableAgentCount": 1
-        });
-        let raw = raw.as_object().expect("an object").clone();
-        let task = crate::request::validate(&raw, None)
-            .task
-            .expect("a valid request");
+        let task = task_with(serde_json::json!({"Quotiety": 3}));
         let mut closed: Vec<(Box<dyn Pacer>, u64)> = vec![
             (Box::new(PlatformPacer::new(&task, 0.0)), 1000),
             (
@@ -1706,12 +1711,7 @@ mod tests {
                     abandoned: k < dropped,
                 });
             }
-            for s in 1..=60 {
-                p.decide(&PaceInput {
-                    now_ms: s * 1000,
-                    ..input(0, 0, 0, 10, 0)
-                });
-            }
+            each_second(&mut p, 1..=60, input(0, 0, 0, 10, 0));
             p.level()
         };
         assert_eq!(
@@ -1746,12 +1746,7 @@ mod tests {
                     abandoned: k < dropped,
                 });
             }
-            for s in 1..=60 {
-                p.decide(&PaceInput {
-                    now_ms: s * 1000,
-                    ..input(0, 0, 0, 10, 0)
-                });
-            }
+            each_second(&mut p, 1..=60, input(0, 0, 0, 10, 0));
             p.level()
         };
         assert_eq!(
@@ -1790,27 +1785,13 @@ mod tests {
         for k in 0..100 {
             p.feedback(Feedback::TwoSecondRule { abandoned: k < 10 });
         }
-        for s in 1..=60 {
-            p.decide(&PaceInput {
-                now_ms: s * 1000,
-                ..input(0, 0, 0, 10, 0)
-            });
-        }
+        each_second(&mut p, 1..=60, input(0, 0, 0, 10, 0));
         assert!((p.level() - 4.0 * 0.499).abs() < 1e-12, "{}", p.level());
     }
 
     #[test]
     fn adaptive_target_follows_the_task_unless_a_definition_or_the_scenario_sets_it() {
-        let mut task = {
-            let raw = serde_json::json!({
-                "EnterpriseId": 36, "Name": "target", "Type": 1, "CallGroupType": 1,
-                "Cnos": "1000", "Quotiety": 2.5, "MinAvailableAgentCount": 1
-            });
-            let raw = raw.as_object().expect("an object").clone();
-            crate::request::validate(&raw, None)
-                .task
-                .expect("a valid request")
-        };
+        let mut task = task_with(serde_json::json!({"Quotiety": 2.5}));
         // The drop target is the task's Quotiety, or 3 % when it is 0.
         assert_eq!(adaptive_drop_target(&task), 0.025);
         task.quotiety = Quotiety(0);
