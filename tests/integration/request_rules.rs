@@ -91,6 +91,32 @@ fn one_failing_case_per_rule() {
             InvalidFormat,
             "AutoStopDay",
         ),
+        // Forms jiff reads as a date or a time but the platform's yyyy-MM-dd and HH:mm:ss do not.
+        (
+            json!({"AutoStop": 1, "AutoStopDay": "20260102"}),
+            InvalidFormat,
+            "AutoStopDay",
+        ),
+        (
+            json!({"AutoStop": 1, "AutoStopDay": "2026-01-02T00"}),
+            InvalidFormat,
+            "AutoStopDay",
+        ),
+        (
+            json!({"AutoStart": 1, "AutoStartTime": "08:00:0"}),
+            InvalidFormat,
+            "AutoStartTime",
+        ),
+        (
+            json!({"AutoStart": 1, "AutoStartTime": " 8:00:00"}),
+            InvalidFormat,
+            "AutoStartTime",
+        ),
+        (
+            json!({"AutoStart": 1, "AutoStartTime": "8:00:00"}),
+            InvalidFormat,
+            "AutoStartTime",
+        ),
         (
             json!({"AutoStop": 1, "AutoStopTime": "25:00:00"}),
             InvalidFormat,

@@ -204,11 +204,12 @@ impl<'a> Reader<'a> {
 
     pub(super) fn date(&mut self, name: &str) -> Option<Date> {
         let text = self.text(name)?;
-        let shape = text.len() == 10
-            && text.bytes().enumerate().all(|(i, b)| match i {
-                4 | 7 => b == b'-',
-                _ => b.is_ascii_digit(),
-            });
+        // jiff also reads 20260101, +002026-01-01 and 2026-01-01T00: the platform does not.
+        let shape = matches!(
+            text.as_bytes(),
+            [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2]
+                if [y1, y2, y3, y4, m1, m2, d1, d2].into_iter().all(u8::is_ascii_digit)
+        );
         match shape.then(|| text.parse::<Date>().ok()).flatten() {
             Some(d) => Some(d),
             None => {
@@ -225,11 +226,12 @@ impl<'a> Reader<'a> {
 
     pub(super) fn time(&mut self, name: &str) -> Option<Time> {
         let text = self.text(name)?;
-        let shape = text.len() == 8
-            && text.bytes().enumerate().all(|(i, b)| match i {
-                2 | 5 => b == b':',
-                _ => b.is_ascii_digit(),
-            });
+        // jiff's %H:%M:%S also reads 8:00:00, " 8:00:00" and 08:00:0: the platform does not.
+        let shape = matches!(
+            text.as_bytes(),
+            [h1, h2, b':', m1, m2, b':', s1, s2]
+                if [h1, h2, m1, m2, s1, s2].into_iter().all(u8::is_ascii_digit)
+        );
         match shape
             .then(|| Time::strptime("%H:%M:%S", &text).ok())
             .flatten()
