@@ -536,6 +536,119 @@ fn templates_supply_defaults_the_request_overrides() {
     assert_eq!(t.quotiety.0, 150);
 }
 
+/// The problems a request has on `param`.
+fn problems_on(changes: Value, param: &str) -> Vec<ProblemCode> {
+    validate(&with(changes), None)
+        .problems
+        .iter()
+        .filter(|p| p.param == param)
+        .map(|p| p.code)
+        .collect()
+}
+
+/// The edges of each format: the last value accepted and the first refused.
+#[test]
+fn each_format_accepts_up_to_its_edge_and_refuses_past_it() {
+    use ProblemCode::*;
+    // An integer written with a decimal point counts while f64 holds it exactly (below
+    // 9·10^15, under 2^53); a JSON number 30.0 is Wrapup 30.
+    let t = validate(&with(json!({"Wrapup": 30.0})), None)
+        .task
+        .expect("Wrapup 30.0 is an integer");
+    assert_eq!(t.wrapup_s, 30);
+    let t = validate(&with(json!({"EnterpriseId": "8999999999999999.0"})), None)
+        .task
+        .expect("exact in f64");
+    assert_eq!(t.enterprise_id, 8_999_999_999_999_999);
+    check(
+        json!({"EnterpriseId": "9000000000000000.0"}),
+        OutOfRange,
+        "EnterpriseId",
+    );
+    // An agent number is at most 32 letters and digits.
+    let longest = "a1".repeat(16);
+    assert_eq!(problems_on(json!({ "Cnos": longest }), "Cnos"), []);
+    check(
+        json!({ "Cnos": format!("{longest}b") }),
+        InvalidFormat,
+        "Cnos",
+    );
+    check(json!({"Cnos": "1000,10-01"}), InvalidFormat, "Cnos");
+    // A retry is due within a year: 365 days, 0 hours, 0 minutes is the last.
+    let retry = |time: &str| json!({"RetryStrategy": {"retry": 1, "strategy": [{"round": 1, "time": time}]}});
+    assert_eq!(
+        problems_on(retry("365-0-0"), "RetryStrategy.strategy[0].time"),
+        []
+    );
+    check(
+        retry("366-0-0"),
+        InvalidFormat,
+        "RetryStrategy.strategy[0].time",
+    );
+    // Start and stop on the same given day, in order, do not conflict; nor does a stop with
+    // no day (today) before a start with one.
+    for (start_day, stop_day, stop) in [
+        (Some("2026-01-02"), Some("2026-01-02"), "18:00:00"),
+        (Some("2026-01-02"), None, "07:00:00"),
+    ] {
+        let mut req = json!({"AutoStart": 1, "AutoStartTime": "08:00:00", "AutoStop": 1, "AutoStopTime": stop});
+        if let Some(d) = start_day {
+            req["AutoStartDay"] = d.into();
+        }
+        if let Some(d) = stop_day {
+            req["AutoStopDay"] = d.into();
+        }
+        assert_eq!(problems_on(req, "AutoStopDay/AutoStopTime"), []);
+    }
+    // A number-pool caller id (category 4) with its group needs nothing more.
+    assert_eq!(
+        problems_on(
+            json!({"CustomerClidsCategory": 4, "CustomerClidsGroup": "pool-1"}),
+            "CustomerClidsGroup"
+        ),
+        []
+    );
+}
+
+/// Weights of caller ids count only for fixed-line numbers (category 1); unlimited
+/// Concurrency is flagged for teams under 10 agents, not at 10.
+#[test]
+fn warnings_start_where_their_rules_say() {
+    let warned = |changes: Value, code: WarningCode| {
+        validate(&with(changes), None)
+            .warnings
+            .iter()
+            .any(|w| w.code == code)
+    };
+    let weights = json!([{"number": "1", "weight": 1}]);
+    let fixed = json!({"CustomerClidWeightFlag": 1, "CustomerClidsCategory": 1,
+        "CustomerClids": "1", "CustomerClidWeight": weights});
+    let ignored = |changes: Value| {
+        validate(&with(changes), None)
+            .warnings
+            .iter()
+            .any(|w| w.code == WarningCode::Ignored && w.param == "CustomerClidWeightFlag")
+    };
+    assert!(!ignored(fixed.clone()));
+    let mut other = fixed;
+    other["CustomerClidsCategory"] = 2.into();
+    assert!(ignored(other));
+    let team = |n: u32| {
+        (1..=n)
+            .map(|k| (1000 + k).to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert!(!warned(
+        json!({"Cnos": team(10), "Concurrency": 0}),
+        WarningCode::UnlimitedConcurrencySmallTeam
+    ));
+    assert!(warned(
+        json!({"Cnos": team(9), "Concurrency": 0}),
+        WarningCode::UnlimitedConcurrencySmallTeam
+    ));
+}
+
 #[test]
 fn warnings_flag_risky_settings() {
     let e = enterprise();

@@ -209,6 +209,14 @@ mod tests {
         assert!(matches!(parse_hundredths("1.234"), Hundredths::TooPrecise));
         assert!(matches!(parse_hundredths("-1"), Hundredths::NotANumber));
         assert!(matches!(parse_hundredths("1e2"), Hundredths::NotANumber));
+        assert!(matches!(
+            parse_hundredths("123456789012345678901234.5"),
+            Hundredths::Ok(i64::MAX)
+        ));
+        assert!(matches!(
+            parse_hundredths("92233720368547758.07"),
+            Hundredths::Ok(i64::MAX)
+        ));
     }
 
     #[test]

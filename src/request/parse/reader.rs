@@ -384,16 +384,17 @@ pub(super) enum Hundredths {
 pub(super) fn parse_hundredths(text: &str) -> Hundredths {
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(frac) || whole.len() > 9 {
+    if whole.is_empty() || !digits(whole) || !digits(frac) {
         return Hundredths::NotANumber;
     }
     let frac = frac.trim_end_matches('0');
     if frac.len() > 2 {
         return Hundredths::TooPrecise;
     }
-    let w: i64 = whole.parse().unwrap_or(i64::MAX / 1000);
+    // A whole part too large for i64 is as far out of any range as i64::MAX.
+    let w: i64 = whole.parse().unwrap_or(i64::MAX);
     let f: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
-    Hundredths::Ok(w * 100 + f)
+    Hundredths::Ok(w.saturating_mul(100).saturating_add(f))
 }
 
 /// Parse "D-H-M".
