@@ -574,17 +574,20 @@ fn each_format_accepts_up_to_its_edge_and_refuses_past_it() {
         "Cnos",
     );
     check(json!({"Cnos": "1000,10-01"}), InvalidFormat, "Cnos");
-    // A retry is due within a year: 365 days, 0 hours, 0 minutes is the last.
+    // A retry is due within a year: 365 days, 0 hours, 0 minutes is the last ...
     let retry = |time: &str| json!({"RetryStrategy": {"retry": 1, "strategy": [{"round": 1, "time": time}]}});
     assert_eq!(
         problems_on(retry("365-0-0"), "RetryStrategy.strategy[0].time"),
         []
     );
-    check(
-        retry("366-0-0"),
-        InvalidFormat,
-        "RetryStrategy.strategy[0].time",
+    // ... and hours and minutes are of a clock: 23 and 59 at most.
+    assert_eq!(
+        problems_on(retry("0-23-59"), "RetryStrategy.strategy[0].time"),
+        []
     );
+    for past in ["366-0-0", "0-0-60", "0-24-0"] {
+        check(retry(past), InvalidFormat, "RetryStrategy.strategy[0].time");
+    }
     // Start and stop on the same given day, in order, do not conflict; nor does a stop with
     // no day (today) before a start with one.
     for (start_day, stop_day, stop) in [
