@@ -614,7 +614,8 @@ fn each_format_accepts_up_to_its_edge_and_refuses_past_it() {
 }
 
 /// Weights of caller ids count only for fixed-line numbers (category 1); unlimited
-/// Concurrency is flagged for teams under 10 agents, not at 10.
+/// Concurrency is flagged for teams under 10 agents, not at 10; a warm-up is short under
+/// three mean talk times (180 s for 60 s calls), not at three.
 #[test]
 fn warnings_start_where_their_rules_say() {
     let warned = |changes: Value, code: WarningCode| {
@@ -650,6 +651,18 @@ fn warnings_start_where_their_rules_say() {
         json!({"Cnos": team(9), "Concurrency": 0}),
         WarningCode::UnlimitedConcurrencySmallTeam
     ));
+    let short = |warm_up: u32| {
+        validate_with(
+            &with(json!({ "WarmUpDuration": warm_up })),
+            None,
+            Some(60.0),
+        )
+        .warnings
+        .iter()
+        .any(|w| w.code == WarningCode::ShortWarmUp)
+    };
+    assert!(!short(180));
+    assert!(short(179));
 }
 
 #[test]
