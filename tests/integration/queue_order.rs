@@ -1,5 +1,6 @@
 //! The queue is first-in-first-out, read from the call records: no customer is bridged ahead
-//! of one who answered earlier and was still waiting.
+//! of one who answered earlier and was still waiting, and none is dropped before their own two
+//! seconds are up.
 
 use super::support::from_json;
 use dialsim::world::engine::run_with;
@@ -80,4 +81,47 @@ fn no_customer_is_bridged_ahead_of_an_earlier_one_still_waiting() {
         overtaken.len(),
         &overtaken[..overtaken.len().min(5)]
     );
+}
+
+#[test]
+fn no_customer_is_dropped_before_their_two_seconds() {
+    // One agent who talks 0.3 s and wraps up 1.5 s, customers who answer 0.1 s after the
+    // dial and arrive five a second, no IVR: the queue is never empty, customers are dropped
+    // at 2 s all the time, and a call slot freed by a short call is reused by a customer who
+    // is waiting when the freed call's own 2-second timer comes. Each drop must be the
+    // dropped customer's own: exactly 2 s after they began to wait.
+    let sc = from_json(
+        &json!({
+            "name": "drops",
+            "seed": 3,
+            "start": "2026-01-05T08:00:00",
+            "duration_s": 600,
+            "enterprise": {
+                "id": 36,
+                "agents": {"count": 1, "first_cno": 6000},
+                "agent_behaviour": {"talk_s": 0.3, "wrapup_s": 1.5, "answer_delay_s": 0}
+            },
+            "customers": {"answer_probability": 1.0, "time_to_answer_s": 0.1,
+                          "patience_s": 100},
+            "tasks": [{
+                "request": {"EnterpriseId": 36, "Name": "drops", "Type": 1, "CallGroupType": 1,
+                            "Cnos": "6000", "MinAvailableAgentCount": 1},
+                "numbers": {"count": 100_000},
+                "pacer": {"poisson": {"calls_per_s": 5.0}}
+            }]
+        }),
+        "drops",
+    );
+    let run = run_with(&sc, sc.file.seed, None, true);
+    let dropped: Vec<_> = run
+        .calls
+        .iter()
+        .filter(|c| c.answer_ms.is_some() && c.bridge_ms.is_none() && c.end_reason == 1002)
+        .collect();
+    assert!(dropped.len() > 1000, "{} dropped", dropped.len());
+    for c in &dropped {
+        assert_eq!(c.wait_ms, Some(2000), "{c:?}");
+    }
+    let bridged = run.calls.iter().filter(|c| c.bridge_ms.is_some()).count();
+    assert!(bridged > 200, "{bridged} bridged");
 }

@@ -358,6 +358,51 @@ fn auto_stop_takes_effect() {
 }
 
 #[test]
+fn a_moved_schedule_voids_the_old_one() {
+    // AutoStop at 11:00 becomes 12:00 at 10:00: the task dials on past 11:00 and stops at
+    // 12:00 (the 11:00 stop, scheduled before the update, is void).
+    let sc = scenario(
+        json!({"AutoStop": 1, "AutoStopTime": "11:00:00"}),
+        json!({"AutoStopTime": "12:00:00"}),
+        |_| {},
+    );
+    let r = run(&sc);
+    assert!(accepted(&r));
+    assert!(r.calls.iter().any(|c| c.start_ms >= 2 * H + 30 * MIN));
+    assert!(
+        r.calls.iter().all(|c| c.start_ms < 3 * H),
+        "stopped at 12:00"
+    );
+    // AutoStart at 10:30 becomes 11:00 before the task has started: no call before 11:00.
+    let sc = scenario(
+        json!({"AutoStart": 1, "AutoStartTime": "10:30:00"}),
+        json!({"AutoStartTime": "11:00:00"}),
+        |_| {},
+    );
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let first = r.calls.iter().map(|c| c.start_ms).min();
+    assert_eq!(first, Some(2 * H), "started at 11:00");
+}
+
+#[test]
+fn a_poisson_task_places_no_call_while_stopped() {
+    // Arrivals keep coming while the task is paused by its AutoStop: none is dialled.
+    let sc = scenario(
+        json!({"AutoStop": 1, "AutoStopTime": "12:00:00"}),
+        json!({"AutoStopTime": "11:00:00"}),
+        |v| v["tasks"][0]["pacer"] = json!({"poisson": {"calls_per_s": 0.5}}),
+    );
+    let r = run(&sc);
+    assert!(accepted(&r));
+    assert!(r.calls.iter().any(|c| c.start_ms >= H + 30 * MIN));
+    assert!(
+        r.calls.iter().all(|c| c.start_ms < 2 * H),
+        "stopped at 11:00"
+    );
+}
+
+#[test]
 fn name_takes_effect_in_the_records() {
     let sc = scenario(json!({}), json!({"Name": "renamed"}), |_| {});
     let r = run(&sc);

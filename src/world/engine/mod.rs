@@ -341,23 +341,44 @@ impl Engine<'_> {
                     self.schedule_in(gap, Ev::Arrival { task });
                 }
             }
-            Ev::RingEnd { call, epoch } if self.live(call, epoch) => self.ring_end(call),
-            Ev::PromptEnd { call, epoch } if self.live(call, epoch) => self.start_search(call),
-            Ev::AmdEnd { call, epoch } if self.live(call, epoch) => self.amd_end(call),
-            Ev::TwoSeconds { call, epoch } if self.live(call, epoch) => self.two_seconds(call),
-            Ev::Patience { call, epoch } if self.live(call, epoch) => self.patience(call),
-            Ev::AgentAnswer { call, epoch } if self.live(call, epoch) => self.agent_answer(call),
-            Ev::AgentTimeout { call, epoch } if self.live(call, epoch) => self.agent_timeout(call),
-            Ev::TalkEnd { call, epoch } if self.live(call, epoch) => self.talk_end(call),
-            Ev::IvrEnd { call, epoch } if self.live(call, epoch) => {
+            // A ringing call, one in detection or in the prompt, a talk, an IVR stay and a
+            // wrap-up end only at their own timer: those timers are never stale (asserted).
+            Ev::RingEnd { call, epoch } => {
+                debug_assert!(self.live(call, epoch), "a ring ended twice");
+                self.ring_end(call)
+            }
+            Ev::PromptEnd { call, epoch } => {
+                debug_assert!(self.live(call, epoch), "a prompt ended twice");
+                self.start_search(call)
+            }
+            Ev::AmdEnd { call, epoch } => {
+                debug_assert!(self.live(call, epoch), "a detection ended twice");
+                self.amd_end(call)
+            }
+            Ev::TalkEnd { call, epoch } => {
+                debug_assert!(self.live(call, epoch), "a talk ended twice");
+                self.talk_end(call)
+            }
+            Ev::IvrEnd { call, epoch } => {
+                debug_assert!(self.live(call, epoch), "an IVR stay ended twice");
                 let ti = usize::from(self.calls[call as usize].task);
                 self.tasks[ti].counts.ivr_completed += 1;
                 self.end_call(call);
                 self.pace_if_fill(ti);
             }
-            Ev::WrapEnd { agent, epoch } if self.agents[agent as usize].epoch == epoch => {
+            Ev::WrapEnd { agent, epoch } => {
+                debug_assert!(
+                    self.agents[agent as usize].epoch == epoch,
+                    "a wrap-up ended twice"
+                );
                 self.wrap_end(agent)
             }
+            // A waiting customer's timers and an agent leg's outcome may outlive the wait
+            // (connected, hung up, dropped; the slot reused by a later call).
+            Ev::TwoSeconds { call, epoch } if self.live(call, epoch) => self.two_seconds(call),
+            Ev::Patience { call, epoch } if self.live(call, epoch) => self.patience(call),
+            Ev::AgentAnswer { call, epoch } if self.live(call, epoch) => self.agent_answer(call),
+            Ev::AgentTimeout { call, epoch } if self.live(call, epoch) => self.agent_timeout(call),
             Ev::BreakStart { agent } => self.break_start(agent),
             Ev::BreakEnd { agent } => self.break_end(agent),
             Ev::Dial { call, epoch } if self.live(call, epoch) => self.dial_planned(call),
