@@ -387,9 +387,10 @@ fn a_moved_schedule_voids_the_old_one() {
 
 #[test]
 fn a_poisson_task_places_no_call_while_stopped() {
-    // Arrivals keep coming while the task is paused by its AutoStop: none is dialled.
+    // Arrivals keep coming while the task is paused by its AutoStop: none is dialled; nor
+    // is one while Concurrency's three lines are busy.
     let sc = scenario(
-        json!({"AutoStop": 1, "AutoStopTime": "12:00:00"}),
+        json!({"AutoStop": 1, "AutoStopTime": "12:00:00", "Concurrency": 3}),
         json!({"AutoStopTime": "11:00:00"}),
         |v| v["tasks"][0]["pacer"] = json!({"poisson": {"calls_per_s": 0.5}}),
     );
@@ -400,6 +401,21 @@ fn a_poisson_task_places_no_call_while_stopped() {
         r.calls.iter().all(|c| c.start_ms < 2 * H),
         "stopped at 11:00"
     );
+    // Lines in use, from the records: +1 at a dial, -1 at an end (ends first at a tie).
+    let mut edges: Vec<(u64, i32)> = r
+        .calls
+        .iter()
+        .flat_map(|c| [(c.start_ms, 1), (c.end_ms, -1)])
+        .collect();
+    edges.sort();
+    let most = edges
+        .iter()
+        .scan(0, |lines, &(_, d)| {
+            *lines += d;
+            Some(*lines)
+        })
+        .max();
+    assert_eq!(most, Some(3), "Concurrency 3, kept full");
 }
 
 #[test]
