@@ -105,6 +105,44 @@ fn call_strategy_takes_effect() {
 }
 
 #[test]
+fn a_new_call_strategy_orders_the_agents_already_idle() {
+    // In order (2) until 10:00 at light load: the low agents take the calls and the high ones
+    // sit idle from 09:00. Longest idle (4) from 10:00 applies at once to the agents idle at
+    // that instant: the next three calls go to three agents who had none before.
+    let sc = scenario(
+        json!({"CallStrategy": "2"}),
+        json!({"CallStrategy": "4"}),
+        |v| {
+            v["tasks"][0]["pacer"] = json!({"poisson": {"calls_per_s": 0.05}});
+        },
+    );
+    let r = run(&sc);
+    assert!(accepted(&r));
+    let mut bridged: Vec<&CallRecord> = r.calls.iter().filter(|c| c.bridge_ms.is_some()).collect();
+    bridged.sort_by_key(|c| c.bridge_ms);
+    let (before, after): (Vec<&CallRecord>, Vec<&CallRecord>) =
+        bridged.into_iter().partition(|c| c.bridge_ms < Some(H));
+    let worked: std::collections::BTreeSet<&str> =
+        before.iter().filter_map(|c| c.cno.as_deref()).collect();
+    assert!(
+        worked.len() < 8,
+        "some agents idle all the first hour: {worked:?}"
+    );
+    let next: Vec<&str> = after
+        .iter()
+        .take(3)
+        .filter_map(|c| c.cno.as_deref())
+        .collect();
+    assert_eq!(next.len(), 3);
+    assert!(
+        next.iter().all(|a| !worked.contains(a)),
+        "{next:?} after {worked:?}"
+    );
+    let distinct: std::collections::BTreeSet<&&str> = next.iter().collect();
+    assert_eq!(distinct.len(), 3, "{next:?}");
+}
+
+#[test]
 fn customer_moh_takes_effect() {
     // Overloaded (3 lines per idle agent, an IVR to overflow to) so that customers wait.
     // Patience is 100 s in silence and exactly 0.5 s under music on hold: once CustomerMoh
@@ -546,25 +584,28 @@ fn min_available_agent_count_takes_effect() {
 #[test]
 fn agent_timeout_takes_effect() {
     // Agents answer their leg after 8 s. AgentTimeout 20 s: every leg is answered. From
-    // 10:00 AgentTimeout 5 s: every leg rings out, the customer goes back to the queue, and
-    // nobody is bridged (records end with status 42).
-    let sc = scenario(
-        json!({"AgentTimeout": 20, "IvrId": 42}),
-        json!({"AgentTimeout": 5}),
-        |v| {
-            v["enterprise"]["agent_behaviour"]["answer_delay_s"] = json!(8);
-            v["customers"]["patience_s"] = json!(60);
-        },
-    );
-    let r = run(&sc);
-    assert!(accepted(&r));
-    let before: Vec<&CallRecord> = r.calls.iter().filter(|c| c.end_ms < H).collect();
-    let after: Vec<&CallRecord> = r.calls.iter().filter(|c| c.start_ms >= H + MIN).collect();
-    assert!(before.iter().filter(|c| c.status == 43).count() > 50);
-    assert!(before.iter().all(|c| c.status != 42));
-    assert!(
-        after.iter().all(|c| c.status != 43),
-        "no leg is answered within 5 s"
-    );
-    assert!(after.iter().filter(|c| c.status == 42).count() > 20);
+    // 10:00 AgentTimeout 5 s, or 8 s (a leg answered only at the timeout is too late): every
+    // leg rings out, the customer goes back to the queue, and nobody is bridged (records end
+    // with status 42).
+    for timeout in [5, 8] {
+        let sc = scenario(
+            json!({"AgentTimeout": 20, "IvrId": 42}),
+            json!({ "AgentTimeout": timeout }),
+            |v| {
+                v["enterprise"]["agent_behaviour"]["answer_delay_s"] = json!(8);
+                v["customers"]["patience_s"] = json!(60);
+            },
+        );
+        let r = run(&sc);
+        assert!(accepted(&r));
+        let before: Vec<&CallRecord> = r.calls.iter().filter(|c| c.end_ms < H).collect();
+        let after: Vec<&CallRecord> = r.calls.iter().filter(|c| c.start_ms >= H + MIN).collect();
+        assert!(before.iter().filter(|c| c.status == 43).count() > 50);
+        assert!(before.iter().all(|c| c.status != 42));
+        assert!(
+            after.iter().all(|c| c.status != 43),
+            "no leg is answered within {timeout} s"
+        );
+        assert!(after.iter().filter(|c| c.status == 42).count() > 20);
+    }
 }

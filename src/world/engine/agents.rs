@@ -43,7 +43,6 @@ pub(super) struct Agent {
     pub times: StateTimes,
     pub calls: u64,
     pub bridged_2s: u64,
-    pub idle_gaps: u64,
 }
 
 impl Agent {
@@ -66,7 +65,6 @@ impl Agent {
             times: StateTimes::default(),
             calls: 0,
             bridged_2s: 0,
-            idle_gaps: 0,
         }
     }
 }
@@ -187,7 +185,6 @@ impl Engine<'_> {
         }
         t.idle_since_sum -= since;
         record(&mut t.idle_gap, self.now - since);
-        self.agents[a as usize].idle_gaps += 1;
     }
 
     /// Match waiting customers with idle agents, head of the queue first.
