@@ -379,6 +379,38 @@ fn call_limit_strategy_takes_effect() {
 }
 
 #[test]
+fn agents_held_back_by_their_cap_are_not_available() {
+    // Agents 1000 to 1002 take at most 2 calls a day; MinAvailableAgentCount 8 of 10. Once
+    // the third of them has taken its second call and wrapped up (5 s), 7 agents are
+    // available: the task pauses and places no more calls (the caps hold until midnight).
+    let capped: Vec<String> = (1000..1003).map(|c| c.to_string()).collect();
+    let sc = scenario(
+        json!({"CallLimitStrategy": format!("[{{\"cnos\":{capped:?},\"limit\":\"2\"}}]"),
+               "MinAvailableAgentCount": 8}),
+        json!({"Name": "t2"}),
+        |_| {},
+    );
+    let r = run(&sc);
+    let mut last_capped_end = 0;
+    for cno in &capped {
+        let mine: Vec<&CallRecord> = r
+            .calls
+            .iter()
+            .filter(|c| c.cno.as_deref() == Some(cno.as_str()))
+            .collect();
+        assert_eq!(mine.len(), 2, "{cno}");
+        last_capped_end = last_capped_end.max(mine.iter().map(|c| c.end_ms).max().unwrap_or(0));
+    }
+    let paused_at = last_capped_end + 5_000;
+    assert!(paused_at < H, "capped early: {paused_at}");
+    assert!(r.calls.iter().any(|c| c.start_ms > paused_at - MIN));
+    assert!(
+        r.calls.iter().all(|c| c.start_ms <= paused_at),
+        "a call placed after the pause at {paused_at} ms"
+    );
+}
+
+#[test]
 fn auto_stop_takes_effect() {
     // AutoStop at 12:00 becomes 11:00: no call is placed after 11:00.
     let sc = scenario(
