@@ -171,3 +171,23 @@ fn available_only_adaptive_reaches_88_percent_on_mid_team_50() {
     assert!(util_lo >= 0.88, "utilisation {o}");
     assert!(abandon_hi <= 0.03, "abandon {o}");
 }
+
+#[test]
+fn clairvoyant_accounts_for_every_number_through_breaks_and_the_end_of_the_list() {
+    // small-team-8 (three agents on a 30-minute break at 11:00) with 1 500 numbers, which
+    // last past the break: the clairvoyant pacer places the numbers that will answer and
+    // passes over the rest, one by one, and loses nobody, cancelling a planned call for each
+    // agent who goes on a break. Its last planned calls are dialled although the list has no
+    // number left (their numbers are drawn), so the list finishes.
+    let mut sc = load("scenarios/small-team-8.json", |v| {
+        v["tasks"][0]["numbers"] = serde_json::json!({"count": 1500});
+    });
+    sc.tasks[0].pacer = PacerSpec::from_cli("clairvoyant").expect("pacer");
+    let r = dialsim::simulate(&sc, sc.file.seed, 1, None);
+    let t = &r["tasks"][0];
+    assert_eq!(f(t, "placed") + f(t, "skipped"), 1500.0, "{t}");
+    assert_eq!(f(t, "placed"), f(t, "connected"), "{t}");
+    assert_eq!(f(t, "abandoned"), 0.0, "{t}");
+    let finished = f(t, "list_finished_at_s");
+    assert!(finished > 9000.0 && finished < 21600.0, "{finished}");
+}

@@ -26,14 +26,17 @@ impl Engine<'_> {
 
     /// Calls the caps allow now: Concurrency and the numbers left.
     pub(super) fn can_dial(&self, ti: usize) -> u64 {
+        self.tasks[ti].pool.dialable().min(self.lines_free(ti))
+    }
+
+    /// Lines Concurrency leaves free now (unbounded without a cap).
+    fn lines_free(&self, ti: usize) -> u64 {
         let t = &self.tasks[ti];
-        let left = t.pool.dialable();
-        let lines = if t.params.concurrency == 0 {
+        if t.params.concurrency == 0 {
             u64::MAX
         } else {
             u64::from(t.params.concurrency.saturating_sub(t.in_progress))
-        };
-        left.min(lines)
+        }
     }
 
     pub(super) fn pace(&mut self, ti: usize) {
@@ -112,9 +115,10 @@ impl Engine<'_> {
 
     pub(super) fn dial_planned(&mut self, call: u32) {
         let ti = usize::from(self.calls[call as usize].task);
+        // Its number is drawn already: only a line is needed, not a number left in the list.
         if self.tasks[ti].running
             && self.tasks[ti].params.hours.open(&self.clock, self.now)
-            && self.can_dial(ti) > 0
+            && self.lines_free(ti) > 0
         {
             self.tasks[ti].planned -= 1;
             self.launch(ti, call);
