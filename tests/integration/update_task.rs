@@ -411,6 +411,39 @@ fn agents_held_back_by_their_cap_are_not_available() {
 }
 
 #[test]
+fn agents_on_a_break_before_their_task_starts_join_it_on_their_break() {
+    // Agents 1000 to 1004 are on a break from 09:00 to 10:00; the task is created at 09:30
+    // and starts at 09:31 by its AutoStart, so no task holds them when their break begins.
+    // They join it on their break: no call reaches them before 10:00, the other five take
+    // the calls, and from 10:00 all ten do.
+    let on_break: Vec<String> = (1000..1005).map(|c| c.to_string()).collect();
+    let sc = scenario(
+        json!({"AutoStart": 1, "AutoStartTime": "09:31:00"}),
+        json!({"Name": "t2"}),
+        |v| {
+            v["enterprise"]["breaks"] =
+                json!([{"cnos": on_break, "start_s": 0, "duration_s": 3600}]);
+            v["tasks"][0]["created_at_s"] = json!(1800);
+        },
+    );
+    let r = run(&sc);
+    let by = |c: &CallRecord| on_break.iter().any(|b| c.cno.as_deref() == Some(b));
+    let bridged = |from: u64, to: u64| -> Vec<&CallRecord> {
+        r.calls
+            .iter()
+            .filter(|c| c.bridge_ms.is_some_and(|b| b >= from && b < to))
+            .collect()
+    };
+    let early = bridged(0, H);
+    assert!(early.len() > 10, "{}", early.len());
+    assert!(
+        !early.iter().any(|c| by(c)),
+        "a call reached an agent on a break"
+    );
+    assert!(bridged(H, 4 * H).iter().filter(|c| by(c)).count() > 20);
+}
+
+#[test]
 fn auto_stop_takes_effect() {
     // AutoStop at 12:00 becomes 11:00: no call is placed after 11:00.
     let sc = scenario(
