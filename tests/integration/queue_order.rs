@@ -1,6 +1,7 @@
 //! The queue is first-in-first-out, read from the call records: no customer is bridged ahead
-//! of one who answered earlier and was still waiting, and none is dropped before their own two
-//! seconds are up.
+//! of one who answered earlier and was still waiting; none is dropped before their own two
+//! seconds are up, nor after them when no IVR takes the overflow (however sure the agent's
+//! answer); detection's listening comes before the queue.
 
 use super::support::from_json;
 use dialsim::world::engine::run_with;
@@ -124,4 +125,69 @@ fn no_customer_is_dropped_before_their_two_seconds() {
     }
     let bridged = run.calls.iter().filter(|c| c.bridge_ms.is_some()).count();
     assert!(bridged > 200, "{bridged} bridged");
+}
+
+/// Ten idle agents, customers who always answer after 5 s and wait 100 s, a progressive
+/// pacer for 30 minutes, no IVR; `edit` applied last.
+fn light_load(edit: impl Fn(&mut serde_json::Value)) -> dialsim::scenario::Scenario {
+    let mut v = json!({
+        "name": "light",
+        "seed": 9,
+        "start": "2026-01-05T08:00:00",
+        "duration_s": 1800,
+        "enterprise": {
+            "id": 36,
+            "agents": {"count": 10, "first_cno": 6000},
+            "agent_behaviour": {"talk_s": 30, "wrapup_s": 5, "answer_delay_s": 1}
+        },
+        "customers": {"answer_probability": 1.0, "time_to_answer_s": 5, "patience_s": 100},
+        "tasks": [{
+            "request": {"EnterpriseId": 36, "Name": "light", "Type": 1, "CallGroupType": 1,
+                        "Cnos": "6000,6001,6002,6003,6004,6005,6006,6007,6008,6009",
+                        "MinAvailableAgentCount": 1},
+            "numbers": {"count": 100_000},
+            "pacer": "progressive"
+        }]
+    });
+    edit(&mut v);
+    from_json(&v, "light")
+}
+
+#[test]
+fn an_agent_sure_to_answer_after_two_seconds_is_too_late_without_an_ivr() {
+    // Agents answer their leg 3 s after it rings, always: each customer is dropped at 2 s
+    // (the platform hangs up without an IVR), before the agent answers, although the agent
+    // would surely have answered.
+    let sc = light_load(|v| v["enterprise"]["agent_behaviour"]["answer_delay_s"] = json!(3));
+    let run = run_with(&sc, sc.file.seed, None, true);
+    let answered: Vec<_> = run.calls.iter().filter(|c| c.answer_ms.is_some()).collect();
+    assert!(answered.len() > 100, "{}", answered.len());
+    for c in &answered {
+        assert_eq!(
+            (c.bridge_ms, c.wait_ms, c.end_reason),
+            (None, Some(2000), 1002),
+            "{c:?}"
+        );
+    }
+}
+
+#[test]
+fn detection_listens_before_a_person_it_passes_reaches_the_queue() {
+    // Detection listens 3 s and takes nobody for a machine (no machines, no false
+    // positives): every customer is bridged 3 s (listening) + 1 s (the agent's leg) after
+    // the answer.
+    let sc = light_load(|v| {
+        v["tasks"][0]["amd"] =
+            json!({"detection_s": 3, "true_positive": 0.9, "false_positive": 0.0});
+    });
+    let run = run_with(&sc, sc.file.seed, None, true);
+    let bridged: Vec<_> = run.calls.iter().filter(|c| c.bridge_ms.is_some()).collect();
+    assert!(bridged.len() > 100, "{}", bridged.len());
+    for c in &bridged {
+        assert_eq!(
+            c.bridge_ms.zip(c.answer_ms).map(|(b, a)| b - a),
+            Some(4000),
+            "{c:?}"
+        );
+    }
 }
