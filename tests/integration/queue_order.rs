@@ -191,3 +191,15 @@ fn detection_listens_before_a_person_it_passes_reaches_the_queue() {
         );
     }
 }
+
+#[test]
+fn a_customer_bridged_at_exactly_two_seconds_is_not_abandoned() {
+    // Idle agents answer their leg exactly 2 s after it rings: every customer is bridged at
+    // 2 s, within the 2-second rule (bridged later than 2 s is abandoned, at 2 s is not).
+    let sc = light_load(|v| v["enterprise"]["agent_behaviour"]["answer_delay_s"] = json!(2));
+    let r = dialsim::simulate(&sc, sc.file.seed, 1, None);
+    let t = &r["tasks"][0];
+    assert!(t["connected"].as_f64().is_some_and(|n| n > 100.0), "{t}");
+    assert_eq!(t["abandoned"], 0, "{t}");
+    assert_eq!(t["connected_within_2s"], t["connected"], "{t}");
+}

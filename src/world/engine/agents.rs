@@ -23,7 +23,7 @@ pub(super) struct Agent {
     pub state: AgentState,
     /// Since when it is in `state`.
     pub since: u64,
-    /// Generation of its timers (a wrap-up end of an earlier call is stale).
+    /// Generation of its wrap-up timer (checked: a wrap-up end is never stale).
     pub epoch: u32,
     /// Its key in the task's ordered idle index.
     pub idle_key: u64,

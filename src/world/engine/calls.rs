@@ -403,7 +403,6 @@ impl Engine<'_> {
         if c.state == CallState::AgentRinging
             && let Some(a) = c.agent
         {
-            self.agents[a as usize].epoch += 1;
             self.enter_idle(a);
             self.dispatch(ti);
         }
