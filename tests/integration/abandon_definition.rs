@@ -156,6 +156,26 @@ fn each_definition_matches_a_recount_of_the_call_records() {
 }
 
 #[test]
+fn a_queued_denominator_leaves_out_the_calls_detection_hung_up() {
+    // Detection hangs up on the machines it finds and on 5 % of the people; the queue's
+    // 2-second rule over the calls that reached the queue is the platform's own count.
+    let (r, _) = finished_run(json!({"denominator": "queued"}), |v| {
+        v["customers"]["machine_share"] = json!(0.3);
+        v["tasks"][0]["amd"] =
+            json!({"detection_s": 0.5, "true_positive": 0.9, "false_positive": 0.05});
+    });
+    let t = &r["tasks"][0];
+    let n = |k: &str| t[k].as_u64().unwrap_or_else(|| panic!("{k}"));
+    assert!(n("amd_false_positive") > 0 && n("amd_hung_up") > n("amd_false_positive"));
+    let (a, c, _) = defined(&r);
+    assert_eq!(
+        (a, c),
+        (n("abandoned"), n("answered") - n("amd_hung_up")),
+        "{t}"
+    );
+}
+
+#[test]
 fn detection_that_never_errs_and_no_machines_change_nothing() {
     let (plain, plain_calls) = run("scenarios/quickstart.json", |_| {});
     let (amd, amd_calls) = run("scenarios/quickstart.json", |v| {
