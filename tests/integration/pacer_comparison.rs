@@ -190,4 +190,15 @@ fn clairvoyant_accounts_for_every_number_through_breaks_and_the_end_of_the_list(
     assert_eq!(f(t, "abandoned"), 0.0, "{t}");
     let finished = f(t, "list_finished_at_s");
     assert!(finished > 9000.0 && finished < 21600.0, "{finished}");
+    // ... and with nothing planned left, the task is done (its last status change says why).
+    let last = t["status_changes"]
+        .as_array()
+        .and_then(|a| a.last())
+        .expect("status changes");
+    assert!(
+        last["cause"]
+            .as_str()
+            .is_some_and(|c| c.contains("every number finished")),
+        "{last}"
+    );
 }
