@@ -72,13 +72,9 @@ fn split(r: &RunResult, margin: u64) -> (Vec<&CallRecord>, Vec<&CallRecord>) {
     (before, after)
 }
 
-#[test]
-fn call_strategy_takes_effect() {
-    // Light load: about 0.02 answered calls a second, 66 s held (talk 60, wrap-up 5, agent
-    // leg 1): 1.3 Erlang. In order (CallStrategy 2) agent 1000 takes every call it is free
-    // for: Erlang B with one server, B(1, 1.3) = 1.3 / 2.3, so it carries 1 − B ≈ 43 % of the
-    // calls. Longest idle (4) rotates: 10 % each. Over ~70 bridged calls an hour a share's
-    // standard error is at most 0.06; the bounds sit 2.5 of them inside each expectation.
+/// Light load (Poisson, 0.05 calls a second), CallStrategy 2 (in order) until the update at
+/// 10:00, 4 (longest idle) after it; the update accepted.
+fn in_order_then_longest_idle() -> RunResult {
     let sc = scenario(
         json!({"CallStrategy": "2"}),
         json!({"CallStrategy": "4"}),
@@ -88,6 +84,17 @@ fn call_strategy_takes_effect() {
     );
     let r = run(&sc);
     assert!(accepted(&r));
+    r
+}
+
+#[test]
+fn call_strategy_takes_effect() {
+    // Light load: about 0.02 answered calls a second, 66 s held (talk 60, wrap-up 5, agent
+    // leg 1): 1.3 Erlang. In order (CallStrategy 2) agent 1000 takes every call it is free
+    // for: Erlang B with one server, B(1, 1.3) = 1.3 / 2.3, so it carries 1 − B ≈ 43 % of the
+    // calls. Longest idle (4) rotates: 10 % each. Over ~70 bridged calls an hour a share's
+    // standard error is at most 0.06; the bounds sit 2.5 of them inside each expectation.
+    let r = in_order_then_longest_idle();
     let share = |calls: &[&CallRecord]| {
         let bridged: Vec<_> = calls.iter().filter(|c| c.cno.is_some()).collect();
         let first = bridged
@@ -109,15 +116,7 @@ fn a_new_call_strategy_orders_the_agents_already_idle() {
     // In order (2) until 10:00 at light load: the low agents take the calls and the high ones
     // sit idle from 09:00. Longest idle (4) from 10:00 applies at once to the agents idle at
     // that instant: the next three calls go to three agents who had none before.
-    let sc = scenario(
-        json!({"CallStrategy": "2"}),
-        json!({"CallStrategy": "4"}),
-        |v| {
-            v["tasks"][0]["pacer"] = json!({"poisson": {"calls_per_s": 0.05}});
-        },
-    );
-    let r = run(&sc);
-    assert!(accepted(&r));
+    let r = in_order_then_longest_idle();
     let mut bridged: Vec<&CallRecord> = r.calls.iter().filter(|c| c.bridge_ms.is_some()).collect();
     bridged.sort_by_key(|c| c.bridge_ms);
     let (before, after): (Vec<&CallRecord>, Vec<&CallRecord>) =
