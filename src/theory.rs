@@ -590,8 +590,6 @@ mod tests {
         assert!(m(0.5, 1.0, 0.0, 1).stationary().is_ok());
     }
 
-    /// A model whose distribution needs more than the state bound is refused with the state
-    /// it stopped at: 2 000 000 agents, so the tail is never reached.
     #[test]
     fn too_much_uniformisation_work_is_refused_with_its_size() {
         // Customers who hang up within a ten-millionth of a second: few states, but the
@@ -616,6 +614,8 @@ mod tests {
         );
     }
 
+    /// A model whose distribution needs more than the state bound is refused with the state
+    /// it stopped at: 2 000 000 agents, so the tail is never reached.
     #[test]
     fn too_many_states_name_where_they_stopped() {
         let m = ErlangA {

@@ -442,6 +442,18 @@ fn agents_on_a_break_before_their_task_starts_join_it_on_their_break() {
     assert!(bridged(H, 4 * H).iter().filter(|c| by(c)).count() > 20);
 }
 
+/// The task still dialled at `still_at` ms and placed no call from `stop` on.
+fn dials_until(r: &RunResult, still_at: u64, stop: u64) {
+    assert!(
+        r.calls.iter().any(|c| c.start_ms >= still_at),
+        "no call from {still_at} ms"
+    );
+    assert!(
+        r.calls.iter().all(|c| c.start_ms < stop),
+        "a call placed after the stop at {stop} ms"
+    );
+}
+
 #[test]
 fn auto_stop_takes_effect() {
     // AutoStop at 12:00 becomes 11:00: no call is placed after 11:00.
@@ -452,11 +464,7 @@ fn auto_stop_takes_effect() {
     );
     let r = run(&sc);
     assert!(accepted(&r));
-    assert!(r.calls.iter().any(|c| c.start_ms >= H + 30 * MIN));
-    assert!(
-        r.calls.iter().all(|c| c.start_ms < 2 * H),
-        "stopped at 11:00"
-    );
+    dials_until(&r, H + 30 * MIN, 2 * H);
 }
 
 #[test]
@@ -470,11 +478,7 @@ fn a_moved_schedule_voids_the_old_one() {
     );
     let r = run(&sc);
     assert!(accepted(&r));
-    assert!(r.calls.iter().any(|c| c.start_ms >= 2 * H + 30 * MIN));
-    assert!(
-        r.calls.iter().all(|c| c.start_ms < 3 * H),
-        "stopped at 12:00"
-    );
+    dials_until(&r, 2 * H + 30 * MIN, 3 * H);
     // AutoStart at 10:30 becomes 11:00 before the task has started: no call before 11:00.
     let sc = scenario(
         json!({"AutoStart": 1, "AutoStartTime": "10:30:00"}),
@@ -498,11 +502,7 @@ fn a_poisson_task_places_no_call_while_stopped() {
     );
     let r = run(&sc);
     assert!(accepted(&r));
-    assert!(r.calls.iter().any(|c| c.start_ms >= H + 30 * MIN));
-    assert!(
-        r.calls.iter().all(|c| c.start_ms < 2 * H),
-        "stopped at 11:00"
-    );
+    dials_until(&r, H + 30 * MIN, 2 * H);
     // Lines in use, from the records: +1 at a dial, -1 at an end (ends first at a tie).
     let mut edges: Vec<(u64, i32)> = r
         .calls
