@@ -363,3 +363,67 @@ fn a_type_2_task_plays_its_message_to_detected_machines() {
         "{hung_up} of {machines}"
     );
 }
+
+/// Two agents who answer their leg 1 s after it rings and then talk for an hour, a ratio
+/// pacer placing three lines per idle agent at the start, customers who all answer exactly
+/// `answer_s` after the dial and wait for an hour (in IVR 42 after their 2 s), and a run of
+/// `duration_s`: six calls answered together, two of them bridged 1 s later, and none ended
+/// when the run does. One replication's report.
+fn six_open_calls(duration_s: u64, answer_s: u64, abandon: Value) -> Value {
+    let sc = super::support::from_json(
+        &json!({
+            "name": "open-at-end",
+            "seed": 3,
+            "start": "2026-01-05T08:00:00",
+            "duration_s": duration_s,
+            "enterprise": {
+                "id": 36,
+                "agents": {"count": 2, "first_cno": 6000},
+                "agent_behaviour": {"talk_s": 3600, "wrapup_s": 0, "answer_delay_s": 1},
+                "ivrs": [{"id": 42, "name": "hold", "duration_s": 3600}]
+            },
+            "customers": {"answer_probability": 1.0, "time_to_answer_s": answer_s,
+                          "patience_s": 3600},
+            "tasks": [{
+                "request": {"EnterpriseId": 36, "Name": "open", "Type": 1, "CallGroupType": 1,
+                            "Cnos": "6000,6001", "MinAvailableAgentCount": 1, "IvrId": 42},
+                "numbers": {"count": 100},
+                "pacer": {"ratio": {"per_idle_agent": 3}},
+                "abandon": abandon
+            }]
+        }),
+        "open-at-end",
+    );
+    dialsim::simulate(&sc, sc.file.seed, 1, None)
+}
+
+#[test]
+fn a_call_still_open_at_the_end_is_abandoned_only_once_its_threshold_has_passed() {
+    // Answered at 5 s, the run ends at 60 s: the four customers never bridged (in the IVR)
+    // are abandoned under a threshold from the answer of 54 s (60 > 5 + 54), and not under
+    // 55 s (connected at exactly the threshold is in time, and so is not being connected by
+    // then) or 56 s. The two bridged at 6 s are in time under all three; all six are counted.
+    for (threshold, abandoned) in [(54, 4), (55, 0), (56, 0)] {
+        let r = six_open_calls(60, 5, json!({"threshold_s": threshold, "clock": "answer"}));
+        let t = &r["tasks"][0];
+        assert_eq!(
+            (t["answered"].as_u64(), t["answered_open_at_end"].as_u64()),
+            (Some(6), Some(4)),
+            "{t}"
+        );
+        let (a, counted, _) = defined(&r);
+        assert_eq!((a, counted), (abandoned, 6), "threshold {threshold} s: {t}");
+    }
+}
+
+#[test]
+fn a_call_still_waiting_at_the_end_within_its_two_seconds_is_in_a_queued_denominator() {
+    // Answered (and queued) at 9 s, the run ends at 10 s, before the agents' legs answer and
+    // before the 2-second decision: all six calls reached the queue, so a queued denominator
+    // counts six, none abandoned (10 < 9 + 2).
+    let r = six_open_calls(10, 9, json!({"denominator": "queued"}));
+    let t = &r["tasks"][0];
+    assert_eq!(t["answered_open_at_end"].as_u64(), Some(6), "{t}");
+    let (a, counted, _) = defined(&r);
+    assert_eq!((a, counted), (0, 6), "{t}");
+}
