@@ -202,3 +202,67 @@ fn clairvoyant_accounts_for_every_number_through_breaks_and_the_end_of_the_list(
         "{last}"
     );
 }
+
+/// One agent who answers its leg at once, talks exactly 60 s and needs no wrap-up, customers
+/// who all answer exactly 5 s after the dial and hang up after 100 s, no IVR, the clairvoyant
+/// pacer, ten minutes; the agent's one break of 100 s starts at `break_s`. The call records.
+fn one_agent_one_break(break_s: u64) -> Vec<dialsim::world::result::CallRecord> {
+    let sc = super::support::from_json(
+        &serde_json::json!({
+            "name": "break",
+            "seed": 4,
+            "start": "2026-01-05T08:00:00",
+            "duration_s": 600,
+            "enterprise": {
+                "id": 36,
+                "agents": {"count": 1, "first_cno": 6000},
+                "agent_behaviour": {"talk_s": 60, "wrapup_s": 0, "answer_delay_s": 0},
+                "breaks": [{"cnos": ["6000"], "start_s": break_s, "duration_s": 100}]
+            },
+            "customers": {"answer_probability": 1.0, "time_to_answer_s": 5, "patience_s": 100},
+            "tasks": [{
+                "request": {"EnterpriseId": 36, "Name": "b", "Type": 1, "CallGroupType": 1,
+                            "Cnos": "6000", "MinAvailableAgentCount": 1},
+                "numbers": {"count": 1000},
+                "pacer": "clairvoyant"
+            }]
+        }),
+        "break",
+    );
+    dialsim::world::engine::run_with(&sc, sc.file.seed, None, true).calls
+}
+
+#[test]
+fn clairvoyant_gives_up_one_customer_for_each_break() {
+    // Without a break the clairvoyant pacer dials each customer 5 s before the agent is free:
+    // bridged at 5 s, 65 s, 125 s, ... The break takes the agent away after its current call.
+    //
+    // At 30 s the next customer is only planned (to be dialled at 60 s): the plan is
+    // cancelled; the agent leaves at 65 s for the rest of the break (to 130 s), then the next
+    // customer is dialled at once and bridged at 135 s. Nobody is dropped.
+    //
+    // At 62 s the next customer is already ringing: they answer at 65 s as the agent leaves,
+    // wait, and are dropped at 67 s (the 2-second rule without an IVR). The pacer owes the
+    // break one customer fewer, so it does not replace them; after the break (to 162 s) the
+    // next customer is dialled and bridged at 167 s. Exactly one customer is dropped.
+    for (break_s, resume_s, dropped) in [(30, 135, 0), (62, 167, 1)] {
+        let calls = one_agent_one_break(break_s);
+        let bridged: Vec<u64> = calls.iter().filter_map(|c| c.bridge_ms).collect();
+        let expected: Vec<u64> = [5]
+            .into_iter()
+            .chain((resume_s..600).step_by(60))
+            .map(|s| s * 1000)
+            .collect();
+        // The last call bridged before the end is still talking: it has no record.
+        assert_eq!(
+            bridged,
+            expected[..expected.len() - 1],
+            "break at {break_s} s"
+        );
+        let lost: Vec<_> = calls.iter().filter(|c| c.bridge_ms.is_none()).collect();
+        assert_eq!(lost.len(), dropped, "break at {break_s} s: {lost:?}");
+        for c in lost {
+            assert_eq!((c.answer_ms, c.end_ms), (Some(65_000), 67_000), "{c:?}");
+        }
+    }
+}

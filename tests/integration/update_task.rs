@@ -492,32 +492,35 @@ fn a_moved_schedule_voids_the_old_one() {
 }
 
 #[test]
-fn a_poisson_task_places_no_call_while_stopped() {
-    // Arrivals keep coming while the task is paused by its AutoStop: none is dialled; nor
-    // is one while Concurrency's three lines are busy.
-    let sc = scenario(
-        json!({"AutoStop": 1, "AutoStopTime": "12:00:00", "Concurrency": 3}),
-        json!({"AutoStopTime": "11:00:00"}),
-        |v| v["tasks"][0]["pacer"] = json!({"poisson": {"calls_per_s": 0.5}}),
-    );
-    let r = run(&sc);
-    assert!(accepted(&r));
-    dials_until(&r, H + 30 * MIN, 2 * H);
-    // Lines in use, from the records: +1 at a dial, -1 at an end (ends first at a tie).
-    let mut edges: Vec<(u64, i32)> = r
-        .calls
-        .iter()
-        .flat_map(|c| [(c.start_ms, 1), (c.end_ms, -1)])
-        .collect();
-    edges.sort();
-    let most = edges
-        .iter()
-        .scan(0, |lines, &(_, d)| {
-            *lines += d;
-            Some(*lines)
-        })
-        .max();
-    assert_eq!(most, Some(3), "Concurrency 3, kept full");
+fn poisson_and_clairvoyant_tasks_place_no_call_while_stopped() {
+    // Arrivals keep coming, and the clairvoyant pacer's planned calls fall due, while the task
+    // is paused by its AutoStop: none is dialled; nor is one while Concurrency's three lines
+    // are busy.
+    for pacer in [json!({"poisson": {"calls_per_s": 0.5}}), json!("clairvoyant")] {
+        let sc = scenario(
+            json!({"AutoStop": 1, "AutoStopTime": "12:00:00", "Concurrency": 3}),
+            json!({"AutoStopTime": "11:00:00"}),
+            |v| v["tasks"][0]["pacer"] = pacer.clone(),
+        );
+        let r = run(&sc);
+        assert!(accepted(&r), "{pacer}");
+        dials_until(&r, H + 30 * MIN, 2 * H);
+        // Lines in use, from the records: +1 at a dial, -1 at an end (ends first at a tie).
+        let mut edges: Vec<(u64, i32)> = r
+            .calls
+            .iter()
+            .flat_map(|c| [(c.start_ms, 1), (c.end_ms, -1)])
+            .collect();
+        edges.sort();
+        let most = edges
+            .iter()
+            .scan(0, |lines, &(_, d)| {
+                *lines += d;
+                Some(*lines)
+            })
+            .max();
+        assert_eq!(most, Some(3), "{pacer}: Concurrency 3, kept full");
+    }
 }
 
 #[test]
