@@ -496,7 +496,10 @@ fn poisson_and_clairvoyant_tasks_place_no_call_while_stopped() {
     // Arrivals keep coming, and the clairvoyant pacer's planned calls fall due, while the task
     // is paused by its AutoStop: none is dialled; nor is one while Concurrency's three lines
     // are busy.
-    for pacer in [json!({"poisson": {"calls_per_s": 0.5}}), json!("clairvoyant")] {
+    for pacer in [
+        json!({"poisson": {"calls_per_s": 0.5}}),
+        json!("clairvoyant"),
+    ] {
         let sc = scenario(
             json!({"AutoStop": 1, "AutoStopTime": "12:00:00", "Concurrency": 3}),
             json!({"AutoStopTime": "11:00:00"}),
@@ -675,4 +678,57 @@ fn agent_timeout_takes_effect() {
         );
         assert!(after.iter().filter(|c| c.status == 42).count() > 20);
     }
+}
+
+#[test]
+fn agents_come_back_to_their_first_task_counted_once() {
+    // Tasks t and u list the same ten agents; t needs all ten (MinAvailableAgentCount 10).
+    // t is paused at 09:25; u, created at 09:30 and started a second later, claims the ten;
+    // u is paused at 10:00 and t started again at 10:00:01, claiming them back. When agent
+    // 1000 takes a break at 10:30, t has nine available agents, fewer than ten: it pauses,
+    // and resumes when the break ends at 10:40. (Each move counts an agent out of the task
+    // it leaves; if it did not, t would count more than ten and never pause.)
+    let sc = scenario(json!({"MinAvailableAgentCount": 10}), json!({}), |v| {
+        let mut u = v["tasks"][0].clone();
+        u["request"]["Name"] = json!("u");
+        u["request"]["MinAvailableAgentCount"] = json!(1);
+        u["created_at_s"] = json!(1800);
+        v["tasks"].as_array_mut().expect("tasks").push(u);
+        v["enterprise"]["breaks"] = json!([{"cnos": ["1000"], "start_s": 5400, "duration_s": 600}]);
+        v["actions"] = json!([
+            {"at_s": 1500, "task": "t", "action": "PauseTask", "params": {"PauseDuration": 0}},
+            {"at_s": 1801, "task": "u", "action": "StartTask"},
+            {"at_s": 3600, "task": "u", "action": "PauseTask", "params": {"PauseDuration": 0}},
+            {"at_s": 3601, "task": "t", "action": "StartTask"}
+        ]);
+    });
+    let r = run_with(&sc, sc.file.seed, None, true);
+    let pauses: Vec<(f64, Option<f64>, &str)> = r.tasks[0]
+        .pauses
+        .iter()
+        .map(|p| (p.at_s, p.resumed_at_s, p.cause.as_str()))
+        .collect();
+    assert_eq!(
+        pauses,
+        vec![
+            (
+                1500.0,
+                Some(3601.0),
+                "PauseTask (operator), PauseDuration 0 min"
+            ),
+            (
+                5400.0,
+                Some(6000.0),
+                "MinAvailableAgentCount: 9 available agents < 10"
+            ),
+        ]
+    );
+    // u's agents took its calls while it ran, and t's after it started again.
+    let bridged = |task: &str, from: u64, to: u64| {
+        r.calls
+            .iter()
+            .any(|c| c.task_name == task && c.bridge_ms.is_some_and(|b| (from..to).contains(&b)))
+    };
+    assert!(bridged("u", 1_800_000, H), "u bridged no call");
+    assert!(bridged("t", H + 1000, H + 30 * MIN), "t bridged no call");
 }
