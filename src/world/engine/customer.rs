@@ -57,7 +57,12 @@ impl ClidTable {
                             .map(|(i, _)| i as u16)
                     })
                     .flatten();
-                let weight = if req.clid_weight_flag && !req.clid_weight.is_empty() {
+                // CustomerClidWeight takes effect only for fixed-line caller ids
+                // (CustomerClidsCategory 1), as the request's warning says.
+                let weighted = req.clid_weight_flag
+                    && req.clids_category == Some(ClidCategory::FixedLine)
+                    && !req.clid_weight.is_empty();
+                let weight = if weighted {
                     req.clid_weight
                         .iter()
                         .find(|w| w.numbers.contains(&number))
@@ -288,5 +293,179 @@ impl Engine<'_> {
             clid,
             first_ms,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CallerId, ClidTable};
+    use serde_json::{Value, json};
+    use std::path::Path;
+
+    /// The caller-id table of a one-task scenario whose request adds `request` to a minimal
+    /// one; the world knows the area codes 010, 0101 and 021 and the number pools "1" and "2".
+    fn table(request: Value) -> ClidTable {
+        let mut v = json!({
+            "name": "clid",
+            "seed": 1,
+            "start": "2026-01-05T09:00:00",
+            "duration_s": 60,
+            "enterprise": {
+                "id": 36,
+                "agents": {"count": 1, "first_cno": 6000},
+                "clid_groups": [{"id": "1", "clids": ["01011110000"]},
+                                {"id": "2", "clids": ["02122220000", "01022220000"]}]
+            },
+            "customers": {"answer_probability": 0.5, "time_to_answer_s": 5, "patience_s": 20,
+                          "area_codes": [{"code": "010", "share": 0.5},
+                                         {"code": "0101", "share": 0.25},
+                                         {"code": "021", "share": 0.25}]},
+            "tasks": [{
+                "request": {"EnterpriseId": 36, "Name": "t", "Type": 1, "CallGroupType": 1,
+                            "Cnos": "6000", "MinAvailableAgentCount": 1},
+                "numbers": {"count": 10}
+            }]
+        });
+        if let (Some(r), Some(x)) = (
+            v["tasks"][0]["request"].as_object_mut(),
+            request.as_object(),
+        ) {
+            r.extend(x.clone());
+        }
+        let text = v.to_string();
+        let sc = crate::scenario::parse(&text, "clid")
+            .and_then(|f| f.check(&text, Path::new("clid")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        ClidTable::from_request(&sc.tasks[0].request, &sc.file)
+    }
+
+    fn id(number: &str, area: Option<u16>, weight: u32) -> CallerId {
+        CallerId {
+            number: number.into(),
+            area,
+            weight,
+        }
+    }
+
+    #[test]
+    fn a_number_pool_shows_the_caller_ids_of_its_own_group() {
+        let t = table(json!({"CustomerClidsCategory": 4, "CustomerClidsGroup": "2"}));
+        assert_eq!(
+            t.ids,
+            vec![id("02122220000", Some(2), 1), id("01022220000", Some(0), 1)]
+        );
+        assert!(!t.by_area);
+        // A navigation picks by area code whatever CustomerClidType says.
+        let t = table(json!({"CustomerClidsCategory": 5, "CustomerClidsGroup": "1"}));
+        assert_eq!(t.ids, vec![id("01011110000", Some(1), 1)]);
+        assert!(t.by_area);
+    }
+
+    #[test]
+    fn a_fixed_line_has_its_longest_area_code_and_a_mobile_none() {
+        let t = table(json!({"CustomerClidsCategory": 1,
+                             "CustomerClids": "01011110000,01099990000,07500000000"}));
+        assert_eq!(
+            t.ids,
+            vec![
+                id("01011110000", Some(1), 1),
+                id("01099990000", Some(0), 1),
+                id("07500000000", None, 1)
+            ]
+        );
+        let t = table(json!({"CustomerClidsCategory": 2, "CustomerClids": "01011110000"}));
+        assert_eq!(t.ids, vec![id("01011110000", None, 1)]);
+    }
+
+    #[test]
+    fn weights_count_only_when_switched_on_for_fixed_lines() {
+        let weights =
+            r#"[{"number":"01011110000","weight":"5"},{"number":"02100000000","weight":"2"}]"#;
+        let ids = "01011110000,02100000000,02111110000";
+        let with = |flag: u8, category: u8| {
+            table(
+                json!({"CustomerClidsCategory": category, "CustomerClids": ids,
+                         "CustomerClidWeightFlag": flag, "CustomerClidWeight": weights}),
+            )
+            .ids
+            .iter()
+            .map(|c| c.weight)
+            .collect::<Vec<_>>()
+        };
+        // A caller id the weights leave out is never shown (weight 0).
+        assert_eq!(with(1, 1), [5, 2, 0]);
+        // The switch off, or a mobile caller id (the flag is then ignored): 1 each.
+        assert_eq!(with(0, 1), [1, 1, 1]);
+        assert_eq!(with(1, 2), [1, 1, 1]);
+    }
+
+    #[test]
+    fn the_default_area_is_the_one_clid_property_names() {
+        let t = table(
+            json!({"CustomerClidsCategory": 1, "CustomerClids": "02100000000",
+                             "ClidProperty": {"defaultAreaCode": "021"}}),
+        );
+        assert_eq!(t.default_area, Some(2));
+        let t = table(
+            json!({"CustomerClidsCategory": 1, "CustomerClids": "02100000000",
+                             "ClidProperty": {"defaultAreaCode": "0755"}}),
+        );
+        assert_eq!(t.default_area, None);
+    }
+
+    #[test]
+    fn a_pick_by_weight_takes_the_caller_id_whose_share_holds_the_draw() {
+        // Weights 3 and 1: draws in [0, 0.75) take the first, [0.75, 1) the second.
+        let t = ClidTable {
+            ids: vec![id("a", None, 3), id("b", None, 1)],
+            ..ClidTable::default()
+        };
+        for (u, want) in [(0.0, 0), (0.74, 0), (0.75, 1), (0.99, 1)] {
+            assert_eq!(t.pick(None, u), Some(want), "u = {u}");
+        }
+    }
+
+    #[test]
+    fn a_pick_without_weights_is_uniform() {
+        // Three caller ids of weight 0: thirds of [0, 1).
+        let t = ClidTable {
+            ids: vec![id("a", None, 0), id("b", None, 0), id("c", None, 0)],
+            ..ClidTable::default()
+        };
+        for (u, want) in [
+            (0.0, 0),
+            (0.3, 0),
+            (0.34, 1),
+            (0.6, 1),
+            (0.67, 2),
+            (0.999, 2),
+        ] {
+            assert_eq!(t.pick(None, u), Some(want), "u = {u}");
+        }
+        assert_eq!(ClidTable::default().pick(None, 0.5), None);
+    }
+
+    #[test]
+    fn a_pick_by_area_prefers_the_customers_area_then_the_default() {
+        let t = ClidTable {
+            ids: vec![
+                id("a", Some(0), 1),
+                id("b", Some(2), 1),
+                id("c", Some(2), 1),
+            ],
+            by_area: true,
+            default_area: Some(0),
+        };
+        // The customer's own area (2): b or c, by the draw.
+        assert_eq!(t.pick(Some(2), 0.4), Some(1));
+        assert_eq!(t.pick(Some(2), 0.6), Some(2));
+        // No caller id of area 1: the default area's.
+        assert_eq!(t.pick(Some(1), 0.9), Some(0));
+        // Neither: all three.
+        let t = ClidTable {
+            default_area: None,
+            ..t
+        };
+        assert_eq!(t.pick(Some(1), 0.9), Some(2));
     }
 }
