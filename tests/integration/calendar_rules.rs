@@ -423,6 +423,37 @@ fn talk_follows_the_hour() {
 }
 
 #[test]
+fn answering_follows_the_clock_hour_from_a_start_on_the_half_hour() {
+    // From 08:30, customers answer (after exactly 5 s) with probability 1 in the 08:00 hour
+    // and 0 in the 09:00 hour: every call placed in the first 30 minutes is answered, none
+    // placed in the next hour is. The hour is the clock's (08:30 + the time since the
+    // start), not the run's.
+    let mut by_hour = vec![0.5; 24];
+    by_hour[8] = 1.0;
+    by_hour[9] = 0.0;
+    let sc = scenario(json!({}), move |v| {
+        v["start"] = json!("2026-01-05T08:30:00");
+        v["duration_s"] = json!(5400);
+        v["customers"]["time_to_answer_s"] = json!(5);
+        v["customers"]["answer_probability_by_hour"] = json!(by_hour.clone());
+    });
+    let r = run(&sc);
+    let answered = |from: u64, to: u64| -> (usize, usize) {
+        let placed: Vec<_> = r
+            .calls
+            .iter()
+            .filter(|c| (from..to).contains(&c.start_ms))
+            .collect();
+        let answered = placed.iter().filter(|c| c.answer_ms.is_some()).count();
+        (answered, placed.len())
+    };
+    let (a, n) = answered(0, 30 * MIN);
+    assert!(n > 100 && a == n, "08:30 to 09:00: {a} of {n} answered");
+    let (a, n) = answered(30 * MIN, 90 * MIN);
+    assert!(n > 100 && a == 0, "09:00 to 10:00: {a} of {n} answered");
+}
+
+#[test]
 fn patience_follows_the_hour() {
     // Patience is exactly 10 s, scaled by 0.5 from 11:00: overloaded (3 lines per idle
     // agent, an IVR so nobody is cut at 2 s), the customers who hang up do so after exactly
