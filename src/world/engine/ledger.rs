@@ -224,6 +224,20 @@ impl Engine<'_> {
             });
         }
         let talk_area = agents.iter().map(|a| a.times.talking).sum();
+        let little = Little {
+            talk_area,
+            ..self.little
+        };
+        // Little's law by its two routes: each ledger is kept apart from the other, so a
+        // wrong line in either shows here, in every debug run.
+        debug_assert_eq!(
+            little.queue_area, little.queue_stays,
+            "Little's law: the queue's area and its customers' waits differ"
+        );
+        debug_assert_eq!(
+            little.talk_area, little.talk_stays,
+            "Little's law: the agents' talking time and the calls' talks differ"
+        );
         RunResult {
             seed: self.seed,
             duration_ms: end,
@@ -232,10 +246,7 @@ impl Engine<'_> {
             agents,
             buckets: self.buckets,
             events: self.events,
-            little: Little {
-                talk_area,
-                ..self.little
-            },
+            little,
             calls: self.cdr.take().unwrap_or_default(),
         }
     }
