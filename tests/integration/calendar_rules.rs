@@ -151,6 +151,32 @@ fn retry_scenario(time_type: u8) -> Scenario {
 }
 
 #[test]
+fn a_poisson_task_dials_the_retries_that_fall_due_after_its_fresh_numbers_run_out() {
+    // A call a second on average: the 20 numbers are called within the first minute, their
+    // retries fall due 2 and 7 minutes after (RetryStrategyTimeType 2), when no never-called
+    // number is left. Each is dialled at the first arrival after it is due, and the list
+    // finishes: 20 numbers × 3 attempts.
+    let sc = retry_scenario(2);
+    let mut v = serde_json::to_value(&sc.file).expect("serialises");
+    v["tasks"][0]["pacer"] = json!({"poisson": {"calls_per_s": 1.0}});
+    let r = run(&from_json(&v, "poisson-retries"));
+    let m = by_number(&r);
+    assert_eq!(m.len(), 20);
+    for (n, calls) in &m {
+        assert_eq!(calls.len(), 3, "number {n}: 1 + retry attempts");
+        // Dialled after it fell due, at an arrival: within a minute (e^-60 to miss it).
+        for (k, delay) in [(1, 2 * MIN), (2, 7 * MIN)] {
+            let late = calls[k].start_ms - calls[k - 1].start_ms - delay;
+            assert!(late < MIN, "number {n}, round {k}: {late} ms late");
+        }
+    }
+    let t = &r.tasks[0];
+    assert_eq!(t.fates.retries_exhausted, 20);
+    assert_eq!(t.retries_placed, 40);
+    assert!(t.list_finished_at_s.is_some(), "the list finished");
+}
+
+#[test]
 fn retry_delays_are_exact_and_attempts_bounded() {
     for (time_type, second_gap) in [(1u8, 7 * MIN - 2 * MIN), (2, 7 * MIN)] {
         let r = run(&retry_scenario(time_type));

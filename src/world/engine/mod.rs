@@ -335,9 +335,9 @@ impl Engine<'_> {
                 {
                     self.place(i);
                 }
-                if let Some(gap) = self.tasks[i].pacer.next_arrival_ms()
-                    && self.tasks[i].pool.fresh_left() > 0
-                {
+                // Arrivals go on when nothing is dialable: a retry may fall due, or a batch
+                // be imported, later.
+                if let Some(gap) = self.tasks[i].pacer.next_arrival_ms() {
                     self.schedule_in(gap, Ev::Arrival { task });
                 }
             }
