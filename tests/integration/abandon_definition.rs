@@ -153,6 +153,14 @@ fn each_definition_matches_a_recount_of_the_call_records() {
         flagged, machines_answered,
         "IsRealAnswer = 0 on every machine"
     );
+    // A fifth of the answers are machines: a binomial share, within 4 standard errors.
+    let n = (c + machines_answered) as f64;
+    let share = machines_answered as f64 / n;
+    let tol = 4.0 * (0.2 * 0.8 / n).sqrt();
+    assert!(
+        (share - 0.2).abs() < tol,
+        "machine share {share} of {n} answers, 0.2 ± {tol}"
+    );
 }
 
 #[test]
