@@ -266,3 +266,42 @@ fn clairvoyant_gives_up_one_customer_for_each_break() {
         }
     }
 }
+
+#[test]
+fn clairvoyant_passes_over_customers_who_would_hang_up_before_an_agent_answers() {
+    // Agents answer their leg exactly 2 s after it rings; half the customers answer, and
+    // their patience is uniform on [0, 4] s. The clairvoyant pacer times each answer to an
+    // agent's free instant and passes over (never dials) a customer whose patience is not
+    // longer than the agent's 2 s: nobody hangs up or is dropped, and everyone dialled who
+    // answers is connected at exactly 2 s.
+    let sc = super::support::from_json(
+        &serde_json::json!({
+            "name": "patience",
+            "seed": 6,
+            "start": "2026-01-05T08:00:00",
+            "duration_s": 3600,
+            "enterprise": {
+                "id": 36,
+                "agents": {"count": 3, "first_cno": 6000},
+                "agent_behaviour": {"talk_s": 60, "wrapup_s": 0, "answer_delay_s": 2}
+            },
+            "customers": {"answer_probability": 0.5, "time_to_answer_s": 5,
+                          "patience_s": {"uniform": {"min": 0, "max": 4}}},
+            "tasks": [{
+                "request": {"EnterpriseId": 36, "Name": "p", "Type": 1, "CallGroupType": 1,
+                            "Cnos": "6000,6001,6002", "MinAvailableAgentCount": 1},
+                "numbers": {"count": 10_000},
+                "pacer": "clairvoyant"
+            }]
+        }),
+        "patience",
+    );
+    let r = dialsim::simulate(&sc, sc.file.seed, 1, None);
+    let t = &r["tasks"][0];
+    assert!(t["connected"].as_u64().is_some_and(|n| n > 100), "{t}");
+    assert!(t["skipped"].as_u64().is_some_and(|n| n > 100), "{t}");
+    for k in ["hung_up", "dropped", "abandoned"] {
+        assert_eq!(t[k], 0, "{k}: {t}");
+    }
+    assert_eq!(t["connected_within_2s"], t["connected"], "{t}");
+}

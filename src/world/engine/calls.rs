@@ -338,6 +338,15 @@ impl Engine<'_> {
         }
     }
 
+    /// An agent's leg answers this call at this very instant: a timer running out at the
+    /// same instant loses the tie, whichever event was scheduled first. Connected at exactly
+    /// 2 s is within the 2-second rule, and a customer whose patience ends as the agent
+    /// answers is connected (as [`Engine::start_search`] already has it when the answer is
+    /// known at the search).
+    fn answers_now(&self, c: &Call) -> bool {
+        c.state == CallState::AgentRinging && c.sure_at.get() == Some(self.now)
+    }
+
     pub(super) fn decide_2s(&mut self, call: u32, abandoned: bool) {
         let c = &mut self.calls[call as usize];
         if c.decided_2s {
@@ -358,7 +367,8 @@ impl Engine<'_> {
 
     pub(super) fn two_seconds(&mut self, call: u32) {
         let c = self.calls[call as usize];
-        if !matches!(c.state, CallState::Waiting | CallState::AgentRinging) {
+        if !matches!(c.state, CallState::Waiting | CallState::AgentRinging) || self.answers_now(&c)
+        {
             return;
         }
         self.decide_2s(call, true);
@@ -379,7 +389,8 @@ impl Engine<'_> {
 
     pub(super) fn patience(&mut self, call: u32) {
         let c = self.calls[call as usize];
-        if !matches!(c.state, CallState::Waiting | CallState::AgentRinging) {
+        if !matches!(c.state, CallState::Waiting | CallState::AgentRinging) || self.answers_now(&c)
+        {
             return;
         }
         self.decide_2s(call, true);
