@@ -203,33 +203,55 @@ fn clairvoyant_accounts_for_every_number_through_breaks_and_the_end_of_the_list(
     );
 }
 
+/// [`one_agent`] with the agent's one break of 100 s from `break_s`.
+fn one_agent_one_break(break_s: u64) -> Vec<dialsim::world::result::CallRecord> {
+    one_agent(|v| {
+        v["enterprise"]["breaks"] =
+            serde_json::json!([{"cnos": ["6000"], "start_s": break_s, "duration_s": 100}]);
+    })
+}
+
 /// One agent who answers its leg at once, talks exactly 60 s and needs no wrap-up, customers
 /// who all answer exactly 5 s after the dial and hang up after 100 s, no IVR, the clairvoyant
-/// pacer, ten minutes; the agent's one break of 100 s starts at `break_s`. The call records.
-fn one_agent_one_break(break_s: u64) -> Vec<dialsim::world::result::CallRecord> {
-    let sc = super::support::from_json(
-        &serde_json::json!({
-            "name": "break",
-            "seed": 4,
-            "start": "2026-01-05T08:00:00",
-            "duration_s": 600,
-            "enterprise": {
-                "id": 36,
-                "agents": {"count": 1, "first_cno": 6000},
-                "agent_behaviour": {"talk_s": 60, "wrapup_s": 0, "answer_delay_s": 0},
-                "breaks": [{"cnos": ["6000"], "start_s": break_s, "duration_s": 100}]
-            },
-            "customers": {"answer_probability": 1.0, "time_to_answer_s": 5, "patience_s": 100},
-            "tasks": [{
-                "request": {"EnterpriseId": 36, "Name": "b", "Type": 1, "CallGroupType": 1,
-                            "Cnos": "6000", "MinAvailableAgentCount": 1},
-                "numbers": {"count": 1000},
-                "pacer": "clairvoyant"
-            }]
-        }),
-        "break",
-    );
+/// pacer, ten minutes; `edit` applied last. The call records.
+fn one_agent(edit: impl Fn(&mut Value)) -> Vec<dialsim::world::result::CallRecord> {
+    let mut v = serde_json::json!({
+        "name": "one-agent",
+        "seed": 4,
+        "start": "2026-01-05T08:00:00",
+        "duration_s": 600,
+        "enterprise": {
+            "id": 36,
+            "agents": {"count": 1, "first_cno": 6000},
+            "agent_behaviour": {"talk_s": 60, "wrapup_s": 0, "answer_delay_s": 0}
+        },
+        "customers": {"answer_probability": 1.0, "time_to_answer_s": 5, "patience_s": 100},
+        "tasks": [{
+            "request": {"EnterpriseId": 36, "Name": "b", "Type": 1, "CallGroupType": 1,
+                        "Cnos": "6000", "MinAvailableAgentCount": 1},
+            "numbers": {"count": 1000},
+            "pacer": "clairvoyant"
+        }]
+    });
+    edit(&mut v);
+    let sc = super::support::from_json(&v, "one-agent");
     dialsim::world::engine::run_with(&sc, sc.file.seed, None, true).calls
+}
+
+#[test]
+fn clairvoyant_dials_ahead_by_the_ring_and_the_prompt() {
+    // A 3-second CustomerVoice prompt before the agent search: each customer is dialled 8 s
+    // (5 s ring + 3 s prompt) before the agent is free, so the one agent is bridged at 8 s
+    // and then every 60 s without an idle moment, and no customer waits.
+    let calls = one_agent(|v| {
+        v["enterprise"]["voices"] = serde_json::json!([{"path": "p", "duration_s": 3}]);
+        v["tasks"][0]["request"]["CustomerVoice"] = serde_json::json!("p");
+    });
+    let bridged: Vec<u64> = calls.iter().filter_map(|c| c.bridge_ms).collect();
+    // The last call bridged (at 548 s) is still talking at the end: no record.
+    let expected: Vec<u64> = (8..548).step_by(60).map(|s| s * 1000).collect();
+    assert_eq!(bridged, expected);
+    assert!(calls.iter().all(|c| c.wait_ms == Some(0)), "{calls:?}");
 }
 
 #[test]
