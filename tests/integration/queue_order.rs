@@ -203,3 +203,25 @@ fn a_customer_bridged_at_exactly_two_seconds_is_not_abandoned() {
     assert_eq!(t["abandoned"], 0, "{t}");
     assert_eq!(t["connected_within_2s"], t["connected"], "{t}");
 }
+
+#[test]
+fn a_call_detection_hangs_up_on_waited_from_its_answer() {
+    // Every answer is a machine and detection, listening 3 s, finds every machine: each call
+    // ends 3 s after its answer without reaching the agent queue, and its record's wait is
+    // those 3 s (from the answer, as no search began).
+    let sc = light_load(|v| {
+        v["customers"]["machine_share"] = json!(1.0);
+        v["tasks"][0]["amd"] =
+            json!({"detection_s": 3, "true_positive": 1.0, "false_positive": 0.0});
+    });
+    let run = run_with(&sc, sc.file.seed, None, true);
+    let answered: Vec<_> = run.calls.iter().filter(|c| c.answer_ms.is_some()).collect();
+    assert!(answered.len() > 100, "{}", answered.len());
+    for c in &answered {
+        assert_eq!(
+            (c.bridge_ms, c.end_ms - c.answer_ms.unwrap_or(0), c.wait_ms),
+            (None, 3000, Some(3000)),
+            "{c:?}"
+        );
+    }
+}

@@ -90,7 +90,7 @@ impl Engine<'_> {
         // The wait runs from the agent search; a call that never reached it (answered and
         // ended during the prompt) waited from its answer.
         let waited_from = match c.answered_at.get() {
-            Some(answered) if c.search_at == 0 && answered != 0 => answered,
+            Some(answered) if c.search_at == 0 => answered,
             _ => c.search_at,
         };
         CallRecord {
