@@ -138,7 +138,7 @@ pub(super) struct NumberPool {
     /// Batches imported with their phone numbers listed (ImportTaskTel `numbers`).
     listed: Vec<ListedBatch>,
     /// Never-called numbers removed by DeleteTaskTel `tels`, still in their batch's slots
-    /// (passed over when reached).
+    /// (passed over when reached, and kept here: withdrawn twice, a number counts out once).
     withdrawn: std::collections::HashSet<u64>,
 }
 
@@ -269,7 +269,7 @@ impl NumberPool {
             if self.listed.is_empty() {
                 return Some(n);
             }
-            if self.withdrawn.remove(&n) {
+            if self.withdrawn.contains(&n) {
                 // Counted out when it was withdrawn.
                 self.fresh_left += 1;
                 continue;
@@ -361,7 +361,7 @@ impl NumberPool {
             while (gone.len() as u64) < k && b.cursor < b.count {
                 b.count -= 1;
                 let offset = b.order.offset(b.count);
-                if self.withdrawn.remove(&(b.first + offset)) {
+                if self.withdrawn.contains(&(b.first + offset)) {
                     // Withdrawn already, and counted out then.
                     continue;
                 }
@@ -565,7 +565,163 @@ impl Engine<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::permute;
+    use super::{FreshBatch, NumberPool, RetryPolicy, permute};
+    use crate::platform::Tel;
+    use crate::request::FirstCallOrder;
+    use std::collections::HashSet;
+
+    fn tel(text: &str) -> Tel {
+        Tel::parse(text).unwrap_or_else(|| panic!("{text} is a phone number"))
+    }
+
+    /// A pool of `numbers` scenario numbers in the default (priority) order, no backups.
+    fn pool(numbers: u64) -> NumberPool {
+        NumberPool::new(numbers, 0, FirstCallOrder::Priority, 0)
+    }
+
+    /// A batch imported with its phone numbers listed, after what the pool holds.
+    fn import_listed(p: &mut NumberPool, tels: &[Tel]) {
+        let first = p.total;
+        p.add_batch(FreshBatch::new(0, first, tels.len() as u64, None));
+        p.add_listed(first, tels.to_vec());
+        p.total += tels.len() as u64;
+    }
+
+    fn retries(first: bool, desc: bool) -> RetryPolicy {
+        RetryPolicy {
+            basic_delays_ms: vec![60_000],
+            advanced: Vec::new(),
+            from_first: false,
+            retry_first: first,
+            retry_desc: desc,
+        }
+    }
+
+    #[test]
+    fn batches_of_equal_priority_are_called_in_import_order() {
+        let mut p = pool(2);
+        p.add_batch(FreshBatch::new(0, 2, 2, None));
+        p.add_batch(FreshBatch::new(3, 4, 1, None));
+        p.total += 3;
+        let order: Vec<u64> = std::iter::from_fn(|| p.take_fresh()).collect();
+        assert_eq!(
+            order,
+            [4, 0, 1, 2, 3],
+            "priority 3 first, then the two 0s in turn"
+        );
+        assert!(p.exhausted());
+    }
+
+    #[test]
+    fn deleting_never_called_numbers_takes_the_last_imported_first() {
+        // Ten scenario numbers, then five imported synthetic ones over three distinct phone
+        // numbers (base, base + 1, base + 2, base, base + 1).
+        let base = 13_000_000_000;
+        let mut p = pool(10);
+        p.add_batch(FreshBatch::new(0, 10, 5, Some((base, 3))));
+        p.total += 5;
+        assert_eq!((p.take_fresh(), p.take_fresh()), (Some(0), Some(1)));
+        let gone = p.delete_fresh(7);
+        assert_eq!(
+            gone,
+            [
+                (14, Some(base + 1)),
+                (13, Some(base)),
+                (12, Some(base + 2)),
+                (11, Some(base + 1)),
+                (10, Some(base)),
+                (9, None),
+                (8, None)
+            ]
+        );
+        assert_eq!((p.fresh_left(), p.total), (15 - 2 - 7, 15 - 7));
+        let rest: Vec<u64> = std::iter::from_fn(|| p.take_fresh()).collect();
+        assert_eq!(rest, [2, 3, 4, 5, 6, 7]);
+        assert_eq!(p.delete_fresh(3), [], "nothing left to delete");
+    }
+
+    #[test]
+    fn a_deletion_passes_over_withdrawn_numbers_and_a_withdrawal_over_deleted_ones() {
+        let tels = [tel("13800000000"), tel("13800000001"), tel("13800000002")];
+        let mut p = pool(4);
+        import_listed(&mut p, &tels);
+        assert_eq!(p.withdraw(&HashSet::from([tels[1]])), 1);
+        assert_eq!((p.fresh_left(), p.total), (6, 6));
+        // Slots 6, 5 (withdrawn: counted out already) and 4.
+        assert_eq!(p.delete_fresh(2), [(6, None), (4, None)]);
+        assert_eq!((p.fresh_left(), p.total), (4, 4));
+        assert_eq!(p.withdraw(&HashSet::from(tels)), 0, "none left to withdraw");
+        assert_eq!(p.tel_of(4), Some(tels[0]));
+        assert_eq!(p.tel_of(6), Some(tels[2]));
+        assert_eq!(p.tel_of(7), None, "past the listed batch");
+        assert_eq!(p.tel_of(3), None, "a scenario number");
+    }
+
+    #[test]
+    fn a_withdrawn_number_is_passed_over_and_the_count_comes_out_even() {
+        let tels = [tel("13800000000"), tel("13800000001"), tel("13800000002")];
+        let mut p = pool(3);
+        import_listed(&mut p, &tels);
+        assert_eq!(p.withdraw(&HashSet::from([tels[1]])), 1);
+        assert_eq!(p.fresh_left(), 5);
+        let order: Vec<u64> = std::iter::from_fn(|| p.take_fresh()).collect();
+        assert_eq!(order, [0, 1, 2, 3, 5]);
+        assert_eq!(p.fresh_left(), 0);
+        assert!(p.exhausted());
+        assert_eq!(
+            p.withdraw(&HashSet::from(tels)),
+            0,
+            "called numbers stay called"
+        );
+    }
+
+    #[test]
+    fn due_retries_go_by_round_lower_or_higher_first() {
+        let mut p = pool(0);
+        p.schedule_retry(100, 7, 1, 0);
+        p.schedule_retry(100, 8, 2, 0);
+        p.schedule_retry(100, 9, 1, 0);
+        p.schedule_retry(200, 6, 3, 0);
+        let (asc, desc) = (retries(true, false), retries(true, true));
+        p.promote_due(100, &asc);
+        assert_eq!(p.retries_waiting(), 4);
+        let mut asc_pool = p.clone();
+        let asc_order: Vec<(u64, u32)> = (0..3)
+            .map(|_| asc_pool.next_target(&asc))
+            .map(|t| (t.number, t.attempt))
+            .collect();
+        assert_eq!(asc_order, [(7, 1), (9, 1), (8, 2)]);
+        // retryCall desc given while the three wait: they are re-keyed, the latest round first.
+        p.rekey_ready(&desc);
+        let first = p.next_target(&desc);
+        assert_eq!((first.number, first.attempt), (8, 2));
+        p.promote_due(200, &desc);
+        let order: Vec<u64> = (0..3).map(|_| p.next_target(&desc).number).collect();
+        assert_eq!(
+            order,
+            [6, 7, 9],
+            "round 3, then round 1 in scheduling order"
+        );
+        assert_eq!(p.retries_placed, 4);
+    }
+
+    #[test]
+    fn never_called_numbers_go_first_unless_the_retry_pool_is_first() {
+        let mut p = pool(2);
+        p.schedule_retry(0, 9, 1, 0);
+        let fresh_first = retries(false, false);
+        p.promote_due(0, &fresh_first);
+        let order: Vec<u64> = (0..3).map(|_| p.next_target(&fresh_first).number).collect();
+        assert_eq!(
+            order,
+            [0, 1, 9],
+            "the retry waits for the fresh pool to run dry"
+        );
+        let mut q = pool(2);
+        q.schedule_retry(0, 9, 1, 0);
+        q.promote_due(0, &retries(true, false));
+        assert_eq!(q.next_target(&retries(true, false)).number, 9);
+    }
 
     #[test]
     fn random_calling_order_is_a_permutation() {
@@ -576,6 +732,14 @@ mod tests {
             assert_eq!(seen, (0..n).collect::<Vec<_>>(), "n = {n}");
             if n >= 10 {
                 assert!(!in_order, "n = {n}: not shuffled");
+                // Nor a rotation: consecutive slots seldom hold neighbouring numbers (an
+                // affine map k -> a k + b moves by a each step, never by 1 unless a = 1).
+                let order: Vec<u64> = (0..n).map(|k| permute(k, n, 7)).collect();
+                let neighbours = order
+                    .windows(2)
+                    .filter(|w| w[0].abs_diff(w[1]) == 1 || w[0].abs_diff(w[1]) == n - 1)
+                    .count();
+                assert!(neighbours * 10 < n as usize, "n = {n}: {order:?}");
             }
         }
     }
