@@ -16,6 +16,11 @@ fn phone_numbers() -> Vec<String> {
 /// list at 120 s, started at 180 s; agent 1003 logged out from 1 800 s to 3 600 s; ten numbers
 /// deleted at 600 s.
 fn scripted(duration_s: f64) -> dialsim::scenario::Scenario {
+    scripted_with(duration_s, |_| {})
+}
+
+/// [`scripted`], with `edit` applied last.
+fn scripted_with(duration_s: f64, edit: impl Fn(&mut Value)) -> dialsim::scenario::Scenario {
     let numbers = phone_numbers();
     let deleted: Vec<String> = numbers[2900..2910].to_vec();
     load("scenarios/quickstart.json", move |v| {
@@ -36,6 +41,7 @@ fn scripted(duration_s: f64) -> dialsim::scenario::Scenario {
             {"at_s": 3600, "action": "AgentLogin", "params": {"Cno": "1003"}},
             {"at_s": 3700, "task_id": 99, "action": "PauseTask"},
         ]);
+        edit(v);
     })
 }
 
@@ -164,4 +170,79 @@ fn an_import_of_listed_numbers_is_checked_by_name() {
     let e = bad(json!({"numbers": vec!["1"; 100_001]}));
     assert!(e.contains("100001 numbers: at most 100000"), "{e}");
     assert_eq!(bad(json!({"numbers": ["13800000000"]})), "");
+}
+
+#[test]
+fn agents_and_tasks_seen_second_by_second_agree_with_themselves() {
+    // The scripted run with agent 1005 on a break from 900 s to 1 200 s; agent 1003 is
+    // logged out from 1 800 s to 3 600 s. Sampled every second until 2 400 s.
+    let sc = scripted_with(7200.0, |v| {
+        v["enterprise"]["breaks"] = json!([{"cnos": ["1005"], "start_s": 900, "duration_s": 300}]);
+    });
+    let mut live = Live::new(&sc, sc.file.seed);
+    assert_eq!(
+        (live.task(0), live.task(1)),
+        (None, None),
+        "not created yet"
+    );
+    let created = live
+        .advance_to_creation(0, 7_200_000)
+        .expect("created")
+        .clone();
+    assert_eq!(
+        (created["Code"].as_str(), live.now_ms()),
+        (Some("OK"), 60_000)
+    );
+    let mut before = live.agents();
+    let mut seen_ringing = 0;
+    for s in 61..2400u64 {
+        live.advance(s * 1000);
+        let now = live.agents();
+        for (a, (x, y)) in before.iter().zip(&now).enumerate() {
+            assert_eq!(
+                y.state == "offline",
+                y.logged_out,
+                "{s} s, agent {a}: {y:?}"
+            );
+            if y.cno == "1003" {
+                assert_eq!(y.logged_out, (1801..3601).contains(&s), "{s} s");
+            }
+            if y.cno == "1005" && (901..1200).contains(&s) {
+                assert_eq!(y.state, "break", "{s} s: a break, pending or taken");
+            }
+            // Idle time grows with the clock while the agent sits idle in a task, and only
+            // then.
+            if (x.state, x.since_ms, x.task) == (y.state, y.since_ms, y.task) {
+                let idle_in_task = y.state == "idle" && y.task.is_some();
+                let grew = y.idle_ms - x.idle_ms;
+                assert_eq!(
+                    grew,
+                    if idle_in_task { 1000 } else { 0 },
+                    "{s} s: {x:?} {y:?}"
+                );
+            }
+        }
+        if let Some(t) = live.task(1) {
+            assert_eq!(t.index, 0);
+            let ringing = now
+                .iter()
+                .filter(|y| y.task == Some(t.index) && y.state == "ringing")
+                .count() as u32;
+            let away = now
+                .iter()
+                .filter(|y| y.task == Some(t.index) && (y.state == "break" || y.logged_out))
+                .count() as u32;
+            assert!(
+                (ringing..=ringing + away).contains(&t.agent_ringing),
+                "{s} s: {} agents ringing by the task, {ringing} by the agents",
+                t.agent_ringing
+            );
+            seen_ringing += ringing;
+        }
+        before = now;
+    }
+    assert!(seen_ringing > 100, "{seen_ringing}: agents' legs ring");
+    live.advance(7_200_000);
+    let whole = run_with(&sc, sc.file.seed, None, true);
+    assert_eq!(live.events(), whole.events, "every event handled once");
 }

@@ -217,14 +217,15 @@ impl<'a> Live<'a> {
             .enumerate()
             .map(|(a, ag)| {
                 let logged_out = self.e.logged_out[a];
+                // Logged out is offline, whatever the agent is finishing or whether a task
+                // holds it; a break taken (or pending after the call) is a break.
                 let state = match ag.state {
-                    _ if logged_out && ag.on_break => "offline",
+                    _ if logged_out => "offline",
                     _ if ag.on_break => "break",
                     AgentState::Idle => "idle",
                     AgentState::Ringing => "ringing",
                     AgentState::Talking => "talking",
                     AgentState::Wrapup => "wrapup",
-                    AgentState::Break if logged_out => "offline",
                     AgentState::Break => "break",
                 };
                 let current_idle = if ag.state == AgentState::Idle && ag.task.is_some() {

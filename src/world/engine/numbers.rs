@@ -487,12 +487,17 @@ fn permute(k: u64, n: u64, salt: u64) -> u64 {
     if n <= 1 {
         return 0;
     }
+    let (a, b) = affine_map(n, salt);
+    ((u128::from(a) * u128::from(k) + u128::from(b)) % u128::from(n)) as u64
+}
+
+/// The multiplier (odd, coprime to `n`) and offset of [`permute`]'s map for `n` numbers.
+fn affine_map(n: u64, salt: u64) -> (u64, u64) {
     let mut a = (mix(salt ^ n) % n) | 1;
     while gcd(a, n) != 1 {
         a += 2;
     }
-    let b = mix(salt.wrapping_add(n)) % n;
-    ((u128::from(a) * u128::from(k) + u128::from(b)) % u128::from(n)) as u64
+    (a, mix(salt.wrapping_add(n)) % n)
 }
 
 fn gcd(mut a: u64, mut b: u64) -> u64 {

@@ -217,3 +217,76 @@ impl TaskParams {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RetryPolicy;
+    use serde_json::json;
+    use std::path::Path;
+
+    /// The retry policy of a one-task scenario whose request has CallPriorityStrategy
+    /// `strategy` (None: not given).
+    fn policy(strategy: Option<serde_json::Value>) -> RetryPolicy {
+        let mut request = json!({"EnterpriseId": 36, "Name": "t", "Type": 1,
+                                 "CallGroupType": 1, "Cnos": "6000"});
+        if let Some(s) = strategy {
+            request["CallPriorityStrategy"] = json!(json!({ "strategy": s }).to_string());
+        }
+        let v = json!({
+            "name": "retry-order",
+            "seed": 1,
+            "start": "2026-01-05T09:00:00",
+            "duration_s": 60,
+            "enterprise": {"id": 36, "agents": {"count": 1, "first_cno": 6000}},
+            "customers": {"answer_probability": 0.5, "time_to_answer_s": 5, "patience_s": 20},
+            "tasks": [{"request": request, "numbers": {"count": 10}}]
+        });
+        let text = v.to_string();
+        let sc = crate::scenario::parse(&text, "retry-order")
+            .and_then(|f| f.check(&text, Path::new("retry-order")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        RetryPolicy::from_request(&sc.tasks[0].request)
+    }
+
+    fn order(p: &RetryPolicy) -> (bool, bool) {
+        (p.retry_first, p.retry_desc)
+    }
+
+    #[test]
+    fn the_retry_pool_goes_first_unless_the_strategy_puts_the_never_called_first() {
+        assert_eq!(
+            order(&policy(None)),
+            (true, false),
+            "the platform's default"
+        );
+        let retry = |sort: u32, desc: u32| json!({"sort": sort, "type": "retryCall", "desc": desc});
+        let first = |sort: u32| json!({"sort": sort, "type": "firstCall", "orderType": 0});
+        assert_eq!(
+            order(&policy(Some(json!([retry(1, 0), first(2)])))),
+            (true, false)
+        );
+        assert_eq!(
+            order(&policy(Some(json!([retry(2, 1), first(1)])))),
+            (false, true)
+        );
+        assert_eq!(
+            order(&policy(Some(json!([first(1)])))),
+            (false, false),
+            "firstCall alone: the never-called pool first"
+        );
+        assert_eq!(
+            order(&policy(Some(json!([retry(1, 1)])))),
+            (true, true),
+            "retryCall alone"
+        );
+    }
+
+    #[test]
+    fn only_the_retry_entry_s_desc_orders_the_rounds() {
+        let strategy = json!([
+            {"sort": 1, "type": "retryCall", "desc": 0},
+            {"sort": 2, "type": "firstCall", "orderType": 0, "desc": 1}
+        ]);
+        assert_eq!(order(&policy(Some(strategy))), (true, false));
+    }
+}
