@@ -853,3 +853,143 @@ fn agents_log_in_over_the_ramp() {
         "without a ramp no agent talked before its ramp log-in time"
     );
 }
+
+#[test]
+fn a_poisson_task_started_by_auto_start_dials_from_that_instant() {
+    // One call a second on average from 10:00: in the next ten minutes 600 arrivals
+    // (Poisson: within 4 standard deviations, 4 sqrt(600) < 100), none before.
+    let sc = scenario(json!({"AutoStart": 1, "AutoStartTime": "10:00:00"}), |v| {
+        v["tasks"][0]["pacer"] = json!({"poisson": {"calls_per_s": 1.0}});
+        v["duration_s"] = json!(3600 + 600);
+    });
+    let r = run(&sc);
+    let s = starts(&r);
+    assert!(s.iter().all(|&t| t >= H), "a call before AutoStart");
+    assert!(
+        (500..700).contains(&s.len()),
+        "{} calls in ten minutes",
+        s.len()
+    );
+}
+
+#[test]
+fn an_auto_start_begins_with_the_warm_up() {
+    // WarmUpDuration 300 s from the AutoStart at 10:00 (a first start warms up even with
+    // IsRewarm 0): until 10:05 the platform pacer takes the answer rate to be AnswerRate
+    // (100 %: a line per free agent), then the measured one (0.4: two and a half lines per
+    // free agent). Without the warm-up the first minutes dial as many as the next.
+    let sc = scenario(
+        json!({"AutoStart": 1, "AutoStartTime": "10:00:00", "WarmUpDuration": 300,
+               "AnswerRate": 100, "IsRewarm": 0}),
+        |v| {
+            v["tasks"][0]["pacer"] = json!("platform");
+            v["duration_s"] = json!(3600 + 600);
+        },
+    );
+    let r = run(&sc);
+    let mut edges: Vec<(u64, i32)> = Vec::new();
+    for c in &r.calls {
+        edges.push((c.start_ms, 1));
+        edges.push((c.end_ms, -1));
+    }
+    edges.sort();
+    let (mut level, mut warm_peak, mut later_peak) = (0, 0, 0);
+    for (t, d) in edges {
+        level += d;
+        if t < H + 5 * MIN {
+            warm_peak = warm_peak.max(level);
+        } else {
+            later_peak = later_peak.max(level);
+        }
+    }
+    let placed = |from: u64| {
+        r.calls
+            .iter()
+            .filter(|c| (from..from + 5 * MIN).contains(&c.start_ms))
+            .count()
+    };
+    let (warm, after) = (placed(H), placed(H + 5 * MIN));
+    assert!(
+        warm < after,
+        "{warm} calls placed in the warm-up, {after} after"
+    );
+    assert!(
+        warm_peak < later_peak,
+        "{warm_peak} lines at once, {later_peak} after"
+    );
+}
+
+#[test]
+fn a_pause_timer_of_an_earlier_pause_does_not_end_a_later_pause() {
+    // Paused for 10 minutes at 01:00, started again by hand at 01:02 and paused with no
+    // duration at 01:04: the first pause's timer (01:10) must not resume the task.
+    let sc = with_actions(json!([
+        {"at_s": 3600, "task": "t", "action": "PauseTask", "params": {"PauseDuration": 10}},
+        {"at_s": 3720, "task": "t", "action": "StartTask"},
+        {"at_s": 3840, "task": "t", "action": "PauseTask"}
+    ]));
+    let r = run(&sc);
+    assert!(
+        r.tasks[0].actions.iter().all(|a| a.accepted),
+        "{:?}",
+        r.tasks[0].actions
+    );
+    let s = starts(&r);
+    assert!(
+        s.iter().any(|&t| (3720 * 1000..3840 * 1000).contains(&t)),
+        "started again"
+    );
+    assert_eq!(
+        s.iter().filter(|&&t| t >= 3840 * 1000).count(),
+        0,
+        "paused for good"
+    );
+}
+
+#[test]
+fn imports_of_synthetic_numbers_are_distinct_from_the_earlier_ones() {
+    let sc = with_actions(json!([
+        {"at_s": 3600, "task": "t", "action": "ImportTaskTel", "params": {"count": 20}},
+        {"at_s": 3700, "task": "t", "action": "ImportTaskTel", "params": {"count": 30}}
+    ]));
+    let r = run(&sc);
+    assert_eq!(
+        r.tasks[0].numbers_total,
+        50_000 + 20 + 30,
+        "none taken for a duplicate"
+    );
+}
+
+#[test]
+fn deleting_imported_numbers_deletes_their_phone_numbers_with_every_copy() {
+    // 60 numbers, the last 10 repeating the first 10, kept (IsRepeat 0); DeleteTaskTel count
+    // 10 takes the last 10 slots, whose phone numbers are the first 10: the store holds each
+    // twice and deletes both copies.
+    let sc = with_actions(json!([
+        {"at_s": 3600, "task": "t", "action": "ImportTaskTel",
+         "params": {"count": 60, "duplicates": 10, "IsRepeat": 0}},
+        {"at_s": 3600, "task": "t", "action": "DeleteTaskTel", "params": {"count": 10}}
+    ]));
+    let mut live = dialsim::world::engine::Live::new(&sc, sc.file.seed);
+    let imported = live.advance_to_action(0, 2 * H).expect("imported").clone();
+    assert_eq!(imported["Data"]["Imported"], json!(60));
+    let deleted = live.advance_to_action(1, 2 * H).expect("deleted").clone();
+    assert_eq!(deleted["Data"]["Deleted"], json!(20), "{deleted}");
+    let r = run(&sc);
+    assert!(
+        r.tasks[0].actions[1]
+            .message
+            .ends_with("(10 numbers removed)")
+    );
+}
+
+#[test]
+fn delete_task_of_a_task_not_yet_started_forgets_its_numbers() {
+    let sc = scenario(json!({"AutoStart": 1, "AutoStartTime": "12:00:00"}), |v| {
+        v["actions"] = json!([{"at_s": 3600, "task": "t", "action": "DeleteTask"}]);
+    });
+    let r = run(&sc);
+    let t = &r.tasks[0];
+    assert!(t.actions[0].accepted, "{:?}", t.actions);
+    assert_eq!((t.numbers_total, r.calls.len()), (0, 0));
+}
