@@ -891,6 +891,17 @@ pub struct RunClock {
     pub stop_min: f64,
 }
 
+impl RunClock {
+    /// A run that starts at `start` (to the minute) and lasts `duration_ms`.
+    pub fn of(start: jiff::civil::DateTime, duration_ms: u64) -> RunClock {
+        let start_min = f64::from(start.hour()) * 60.0 + f64::from(start.minute());
+        RunClock {
+            start_min,
+            stop_min: start_min + duration_ms as f64 / 60_000.0,
+        }
+    }
+}
+
 /// The adaptive pacer's drop target when the scenario names none: the task's Quotiety, or
 /// 3 % when it is 0 (a fraction).
 pub fn adaptive_drop_target(task: &CreateTask) -> f64 {
@@ -1865,5 +1876,14 @@ mod tests {
         }
         at(&mut p, 15, 0, 0);
         assert_eq!(p.level(), 2.0);
+    }
+
+    #[test]
+    fn a_run_clock_counts_minutes_from_the_start_day_s_midnight() {
+        let at = |text: &str| text.parse::<jiff::civil::DateTime>().expect("a time");
+        let c = RunClock::of(at("2026-01-05T09:30:40"), 8 * 3_600_000);
+        assert_eq!((c.start_min, c.stop_min), (570.0, 570.0 + 480.0));
+        let c = RunClock::of(at("2026-01-05T23:58:00"), 4 * 60_000 + 30_000);
+        assert_eq!((c.start_min, c.stop_min), (1438.0, 1442.5), "past midnight");
     }
 }

@@ -23,12 +23,7 @@ impl Engine<'_> {
             } else {
                 created_id(&self.platform.create_task(&req.to_params(), self.sc.start)).unwrap_or(0)
             };
-            let start_min = f64::from(self.sc.start.time().hour()) * 60.0
-                + f64::from(self.sc.start.time().minute());
-            let clock = pacing::RunClock {
-                start_min,
-                stop_min: start_min + self.end as f64 / 60_000.0,
-            };
+            let clock = pacing::RunClock::of(self.sc.start, self.end);
             let mut pacer: Box<dyn Pacer> = pacing::build(
                 &spec,
                 req,
