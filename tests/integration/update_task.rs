@@ -378,6 +378,30 @@ fn call_limit_strategy_takes_effect() {
 }
 
 #[test]
+fn a_new_cap_equal_to_the_calls_taken_keeps_the_agent_held() {
+    // Three calls a day each; at 11:00 the first five agents keep a cap of 3 and the other
+    // five get 4: the first five, at their cap, stay held; the others take one call more.
+    let cnos: Vec<String> = (1000..1010).map(|c| c.to_string()).collect();
+    let entry = |cnos: &[String], n: u32| format!("{{\"cnos\":{cnos:?},\"limit\":\"{n}\"}}");
+    let sc = scenario(
+        json!({"CallLimitStrategy": format!("[{}]", entry(&cnos, 3))}),
+        json!({"CallLimitStrategy": format!("[{},{}]", entry(&cnos[..5], 3), entry(&cnos[5..], 4))}),
+        |v| v["actions"][0]["at_s"] = json!(7200),
+    );
+    let r = run(&sc);
+    assert!(r.tasks[0].actions[0].accepted, "{:?}", r.tasks[0].actions);
+    let bridged = |cno: &str| {
+        r.calls
+            .iter()
+            .filter(|c| c.bridge_ms.is_some() && c.cno.as_deref() == Some(cno))
+            .count()
+    };
+    for (k, cno) in cnos.iter().enumerate() {
+        assert_eq!(bridged(cno), if k < 5 { 3 } else { 4 }, "{cno}");
+    }
+}
+
+#[test]
 fn agents_held_back_by_their_cap_are_not_available() {
     // Agents 1000 to 1002 take at most 2 calls a day; MinAvailableAgentCount 8 of 10. Once
     // the third of them has taken its second call and wrapped up (5 s), 7 agents are

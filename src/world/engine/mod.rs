@@ -285,6 +285,14 @@ impl Engine<'_> {
         self.q.push(SimTime(at), ev);
     }
 
+    /// Schedule `ev` at `at` ms when that is before the end (an event at or after the end is
+    /// never handled: the main loop stops there).
+    fn schedule_before_end(&mut self, at: u64, ev: Ev) {
+        if at < self.end {
+            self.schedule_at(at, ev);
+        }
+    }
+
     pub(super) fn at(&self) -> jiff::civil::DateTime {
         self.sc
             .start

@@ -95,10 +95,7 @@ impl Engine<'_> {
                 params,
             });
             if let Some(c) = t.created_at_s {
-                let at = ms(c);
-                if at < self.end {
-                    self.schedule_at(at, Ev::Create { task: i as u16 });
-                }
+                self.schedule_before_end(ms(c), Ev::Create { task: i as u16 });
                 continue;
             }
             for &(a, limit) in &self.tasks[i].params.call_limits {
@@ -221,16 +218,12 @@ impl Engine<'_> {
                 (None, Some(t)) => t.parse().ok().and_then(|t| self.clock.ms_of(t)),
                 _ => None,
             };
-            if let Some(at) = at.filter(|&at| at < self.end) {
-                self.schedule_at(at, Ev::Action { index: k as u16 });
+            if let Some(at) = at {
+                self.schedule_before_end(at, Ev::Action { index: k as u16 });
             }
         }
-        if self.end > 0 {
-            let midnight = self.clock.next_midnight(0);
-            if midnight < self.end {
-                self.schedule_at(midnight, Ev::DayEnd);
-            }
-        }
+        let midnight = self.clock.next_midnight(0);
+        self.schedule_before_end(midnight, Ev::DayEnd);
         for i in 0..self.tasks.len() {
             if !self.tasks[i].running {
                 continue;
