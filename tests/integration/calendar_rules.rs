@@ -864,7 +864,8 @@ fn a_poisson_task_started_by_auto_start_dials_from_that_instant() {
     });
     let r = run(&sc);
     let s = starts(&r);
-    assert!(s.iter().all(|&t| t >= H), "a call before AutoStart");
+    // The first arrival one exponential gap after the start (at least 1 ms), not at it.
+    assert!(s.iter().all(|&t| t > H), "a call at or before AutoStart");
     assert!(
         (500..700).contains(&s.len()),
         "{} calls in ten minutes",
@@ -992,4 +993,45 @@ fn delete_task_of_a_task_not_yet_started_forgets_its_numbers() {
     let t = &r.tasks[0];
     assert!(t.actions[0].accepted, "{:?}", t.actions);
     assert_eq!((t.numbers_total, r.calls.len()), (0, 0));
+}
+
+#[test]
+fn auto_complete_ends_the_task_when_the_last_call_ends() {
+    // 20 numbers, nobody answers (15 s of ringing): the task ends (AutoComplete, on by
+    // default) when the last of the 20 calls ends, not before and not later.
+    let sc = scenario(json!({"CustomerTimeout": 15}), |v| {
+        v["customers"]["answer_probability"] = json!(0.0);
+        v["tasks"][0]["numbers"] = json!({"count": 20});
+    });
+    let r = run(&sc);
+    let t = &r.tasks[0];
+    assert_eq!(
+        (r.calls.len(), t.status),
+        (20, 3),
+        "every number called, then ended"
+    );
+    let last_end = r.calls.iter().map(|c| c.end_ms).max().unwrap_or(0);
+    let ended: Vec<Value> = t
+        .status_changes
+        .iter()
+        .map(|c| serde_json::to_value(c).expect("json"))
+        .filter(|c| {
+            c["cause"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("AutoComplete"))
+        })
+        .collect();
+    assert_eq!(ended.len(), 1, "{:?}", t.status_changes);
+    let s = 9 * 3600 + last_end / 1000; // the scenario starts at 09:00:00
+    let at = format!(
+        "2026-01-05 {:02}:{:02}:{:02}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    );
+    assert_eq!(
+        ended[0]["at"],
+        json!(at),
+        "the last call ended at {last_end} ms"
+    );
 }

@@ -185,6 +185,10 @@ fn agents_and_tasks_seen_second_by_second_agree_with_themselves() {
         (None, None),
         "not created yet"
     );
+    // Up to a limit, not through it: the creation at 60 s is not reached by 60 s.
+    assert_eq!(live.advance_to_creation(0, 30_000), None);
+    assert_eq!(live.advance_to_creation(0, 60_000), None);
+    assert!(live.now_ms() < 60_000, "{}", live.now_ms());
     let created = live
         .advance_to_creation(0, 7_200_000)
         .expect("created")
@@ -194,7 +198,7 @@ fn agents_and_tasks_seen_second_by_second_agree_with_themselves() {
         (Some("OK"), 60_000)
     );
     let mut before = live.agents();
-    let mut seen_ringing = 0;
+    let (mut seen_ringing, mut busiest) = (0, 0);
     for s in 61..2400u64 {
         live.advance(s * 1000);
         let now = live.agents();
@@ -238,10 +242,13 @@ fn agents_and_tasks_seen_second_by_second_agree_with_themselves() {
                 t.agent_ringing
             );
             seen_ringing += ringing;
+            assert_eq!(live.channels(), t.in_progress, "{s} s: one task, its calls");
+            busiest = busiest.max(t.in_progress);
         }
         before = now;
     }
     assert!(seen_ringing > 100, "{seen_ringing}: agents' legs ring");
+    assert!(busiest > 1, "{busiest} calls at once at most");
     live.advance(7_200_000);
     let whole = run_with(&sc, sc.file.seed, None, true);
     assert_eq!(live.events(), whole.events, "every event handled once");

@@ -293,9 +293,35 @@ fn clairvoyant_gives_up_one_customer_for_each_break() {
 fn clairvoyant_passes_over_customers_who_would_hang_up_before_an_agent_answers() {
     // Agents answer their leg exactly 2 s after it rings; half the customers answer, and
     // their patience is uniform on [0, 4] s. The clairvoyant pacer times each answer to an
-    // agent's free instant and passes over (never dials) a customer whose patience is not
-    // longer than the agent's 2 s: nobody hangs up or is dropped, and everyone dialled who
+    // agent's free instant and passes over (never dials) a customer whose patience is
+    // shorter than the agent's 2 s: nobody hangs up or is dropped, and everyone dialled who
     // answers is connected at exactly 2 s.
+    let t = patience_run(serde_json::json!({"uniform": {"min": 0, "max": 4}}));
+    assert!(t["connected"].as_u64().is_some_and(|n| n > 100), "{t}");
+    assert!(t["skipped"].as_u64().is_some_and(|n| n > 100), "{t}");
+    for k in ["hung_up", "dropped", "abandoned"] {
+        assert_eq!(t[k], 0, "{k}: {t}");
+    }
+    assert_eq!(t["connected_within_2s"], t["connected"], "{t}");
+}
+
+#[test]
+fn clairvoyant_keeps_customers_whose_patience_is_exactly_the_agent_leg() {
+    // Patience exactly 2 s, agents answering exactly 2 s after their leg rings: the answer
+    // and the hang-up fall on the same instant and the answer wins, so every customer can be
+    // kept; none is passed over for patience (the skipped are the non-answers alone).
+    let t = patience_run(serde_json::json!(2));
+    assert!(t["connected"].as_u64().is_some_and(|n| n > 100), "{t}");
+    for k in ["hung_up", "dropped", "abandoned"] {
+        assert_eq!(t[k], 0, "{k}: {t}");
+    }
+    assert_eq!(t["connected_within_2s"], t["connected"], "{t}");
+}
+
+/// Three agents who answer their leg exactly 2 s after it rings and talk 60 s, customers
+/// who answer half the time after 5 s with patience `patience_s`, the clairvoyant pacer, an
+/// hour: the task's report.
+fn patience_run(patience_s: Value) -> Value {
     let sc = super::support::from_json(
         &serde_json::json!({
             "name": "patience",
@@ -308,7 +334,7 @@ fn clairvoyant_passes_over_customers_who_would_hang_up_before_an_agent_answers()
                 "agent_behaviour": {"talk_s": 60, "wrapup_s": 0, "answer_delay_s": 2}
             },
             "customers": {"answer_probability": 0.5, "time_to_answer_s": 5,
-                          "patience_s": {"uniform": {"min": 0, "max": 4}}},
+                          "patience_s": patience_s},
             "tasks": [{
                 "request": {"EnterpriseId": 36, "Name": "p", "Type": 1, "CallGroupType": 1,
                             "Cnos": "6000,6001,6002", "MinAvailableAgentCount": 1},
@@ -318,12 +344,5 @@ fn clairvoyant_passes_over_customers_who_would_hang_up_before_an_agent_answers()
         }),
         "patience",
     );
-    let r = dialsim::simulate(&sc, sc.file.seed, 1, None);
-    let t = &r["tasks"][0];
-    assert!(t["connected"].as_u64().is_some_and(|n| n > 100), "{t}");
-    assert!(t["skipped"].as_u64().is_some_and(|n| n > 100), "{t}");
-    for k in ["hung_up", "dropped", "abandoned"] {
-        assert_eq!(t[k], 0, "{k}: {t}");
-    }
-    assert_eq!(t["connected_within_2s"], t["connected"], "{t}");
+    dialsim::simulate(&sc, sc.file.seed, 1, None)["tasks"][0].clone()
 }

@@ -76,8 +76,9 @@ impl Engine<'_> {
     /// Clairvoyant planning: an agent will be free at `free_at`; pass over the numbers that will
     /// not answer and time the next one that will so that its customer (after the ring and the
     /// prompt) arrives exactly then. It also passes over customers who would hang up before
-    /// any agent could answer (patience not longer than the agent leg's longest answer delay,
-    /// or 2 s when that delay is unbounded): the bound loses no one it could have kept.
+    /// any agent could answer (patience shorter than the agent leg's longest answer delay, or
+    /// 2 s when that delay is unbounded; an answer at the instant of the hang-up connects):
+    /// the bound loses no one it could have kept.
     pub(super) fn plan(&mut self, ti: usize, free_at: u64) {
         if self.tasks[ti].surplus > 0 {
             self.tasks[ti].surplus -= 1;
@@ -96,7 +97,7 @@ impl Engine<'_> {
                 return;
             }
             let call = self.draw(ti);
-            if call.fate == Fate::Answer && call.patience_ms > slowest_agent {
+            if call.fate == Fate::Answer && call.patience_ms >= slowest_agent {
                 break call;
             }
             self.tasks[ti].counts.skipped += 1;

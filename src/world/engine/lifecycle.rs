@@ -17,11 +17,11 @@ impl Engine<'_> {
             tracing::warn!(task = ti, "AutoStart refused: {}", r.message);
             return;
         }
-        self.begin_running(ti, true);
+        self.begin_running(ti);
     }
 
     /// The task runs (again): agents claimed, warm-up when it is a first start or IsRewarm.
-    pub(super) fn begin_running(&mut self, ti: usize, warm: bool) {
+    pub(super) fn begin_running(&mut self, ti: usize) {
         let first = !self.tasks[ti].started;
         self.claim_agents(ti);
         let now = self.now;
@@ -34,7 +34,7 @@ impl Engine<'_> {
         {
             p.resumed_at_s = Some(now as f64 / 1000.0);
         }
-        let rewarm = warm && (first || t.params.rewarm);
+        let rewarm = first || t.params.rewarm;
         if rewarm {
             t.warm_until = now + t.params.warm_ms;
         }
@@ -67,7 +67,7 @@ impl Engine<'_> {
             "PauseDuration elapsed",
         );
         if r.is_ok() {
-            self.begin_running(ti, true);
+            self.begin_running(ti);
         }
     }
 
@@ -139,9 +139,7 @@ impl Engine<'_> {
             self.release_cap(a as u32);
         }
         let next = self.clock.next_midnight(self.now);
-        if next < self.end {
-            self.schedule_at(next, Ev::DayEnd);
-        }
+        self.schedule_before_end(next, Ev::DayEnd);
     }
 
     pub(super) fn maybe_finish(&mut self, ti: usize) {

@@ -210,7 +210,9 @@ impl NumberPool {
                 salt: self.salt,
             };
         }
-        self.fresh_left += batch.count - batch.cursor;
+        // A new batch: none of its numbers taken yet.
+        debug_assert_eq!(batch.cursor, 0);
+        self.fresh_left += batch.count;
         self.batches.push(batch);
     }
 

@@ -131,7 +131,7 @@ impl Engine<'_> {
             .platform
             .start_task(id, at, StatusTrigger::Person, "StartTask (operator)");
         if r.is_ok() {
-            self.begin_running(ti, true);
+            self.begin_running(ti);
         }
         outcome(&r)
     }
@@ -244,7 +244,7 @@ impl Engine<'_> {
                 }
             }
             if started {
-                self.begin_running(ti, true);
+                self.begin_running(ti);
             }
         }
         outcome(&r)
