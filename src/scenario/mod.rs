@@ -217,7 +217,9 @@ pub struct ActionSpec {
     pub action: ActionKind,
     /// Its parameters: PauseTask `PauseDuration` (minutes, 0 = until started again);
     /// UpdateTask any CreateTask parameter but Type, CallGroupType, TemplateName, AutoDelete;
-    /// ImportTaskTel `count`, `duplicates` (numbers of the batch that repeat another), or
+    /// ImportTaskTel `count` (synthetic phone numbers: the k-th task's, from 0, start at
+    /// 13 000 000 000 + k × 100 000 000 and each import goes on from the one before),
+    /// `duplicates` (numbers of the batch that repeat another), or
     /// `numbers` (the batch's phone numbers as strings, instead of `count` synthetic ones),
     /// `Priority` (0–999999, larger first), `IsRepeat` (0–3), `ImportTelAutoStart` (0/1);
     /// DeleteTaskTel `count` (never-called numbers removed, the last imported first) or

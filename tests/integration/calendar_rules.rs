@@ -964,23 +964,39 @@ fn imports_of_synthetic_numbers_are_distinct_from_the_earlier_ones() {
 #[test]
 fn deleting_imported_numbers_deletes_their_phone_numbers_with_every_copy() {
     // 60 numbers, the last 10 repeating the first 10, kept (IsRepeat 0); DeleteTaskTel count
-    // 10 takes the last 10 slots, whose phone numbers are the first 10: the store holds each
-    // twice and deletes both copies.
+    // 5 takes the last 5 slots, whose phone numbers are the 6th to the 10th: the store holds
+    // each twice and deletes both copies.
     let sc = with_actions(json!([
         {"at_s": 3600, "task": "t", "action": "ImportTaskTel",
          "params": {"count": 60, "duplicates": 10, "IsRepeat": 0}},
-        {"at_s": 3600, "task": "t", "action": "DeleteTaskTel", "params": {"count": 10}}
+        {"at_s": 3600, "task": "t", "action": "DeleteTaskTel", "params": {"count": 5}}
     ]));
     let mut live = dialsim::world::engine::Live::new(&sc, sc.file.seed);
     let imported = live.advance_to_action(0, 2 * H).expect("imported").clone();
     assert_eq!(imported["Data"]["Imported"], json!(60));
     let deleted = live.advance_to_action(1, 2 * H).expect("deleted").clone();
-    assert_eq!(deleted["Data"]["Deleted"], json!(20), "{deleted}");
+    assert_eq!(deleted["Data"]["Deleted"], json!(10), "{deleted}");
+    let left: Vec<u64> = live
+        .platform()
+        .task(1)
+        .expect("task 1")
+        .numbers
+        .entries
+        .iter()
+        .map(|e| e.tel.to_string().parse().expect("digits"))
+        .collect();
+    let base = 13_000_000_000u64;
+    let expected: Vec<u64> = (0..50)
+        .chain(0..5)
+        .filter(|k| !(5..10).contains(k))
+        .map(|k| base + k)
+        .collect();
+    assert_eq!(left, expected);
     let r = run(&sc);
     assert!(
         r.tasks[0].actions[1]
             .message
-            .ends_with("(10 numbers removed)")
+            .ends_with("(5 numbers removed)")
     );
 }
 
@@ -1034,4 +1050,79 @@ fn auto_complete_ends_the_task_when_the_last_call_ends() {
         json!(at),
         "the last call ended at {last_end} ms"
     );
+}
+
+#[test]
+fn synthetic_numbers_are_numbered_by_task_and_import() {
+    // Task k's synthetic numbers start at 13 000 000 000 + k x 100 000 000, each import
+    // after the one before: no two tasks, and no two imports, share a phone number.
+    let sc = scenario(json!({"AutoComplete": 0}), |v| {
+        let mut u = v["tasks"][0].clone();
+        u["request"]["Name"] = json!("u");
+        u["request"]["AutoStart"] = json!(1);
+        u["request"]["AutoStartTime"] = json!("23:00:00");
+        v["tasks"].as_array_mut().expect("tasks").push(u);
+        v["actions"] = json!([
+            {"at_s": 3600, "task": "t", "action": "ImportTaskTel", "params": {"count": 2}},
+            {"at_s": 3600, "task": "u", "action": "ImportTaskTel", "params": {"count": 2}},
+            {"at_s": 3601, "task": "t", "action": "ImportTaskTel", "params": {"count": 3}}
+        ]);
+    });
+    let mut live = dialsim::world::engine::Live::new(&sc, sc.file.seed);
+    live.advance(3602 * 1000);
+    let tels = |id: u64| -> Vec<String> {
+        live.platform()
+            .task(id)
+            .map(|t| {
+                t.numbers
+                    .entries
+                    .iter()
+                    .map(|e| e.tel.to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        tels(1),
+        [
+            "13000000000",
+            "13000000001",
+            "13000000002",
+            "13000000003",
+            "13000000004"
+        ]
+    );
+    assert_eq!(tels(2), ["13100000000", "13100000001"]);
+}
+
+#[test]
+fn logging_in_or_out_twice_changes_nothing_the_second_time() {
+    // Agent 1000 is logged out twice (01:00, 01:05) and in once (01:10): it is back from
+    // 01:10. Agent 1001 is on a break from 01:00 to 02:00 and "logged in" at 01:10 while
+    // not logged out: the break goes on.
+    let sc = scenario(json!({}), |v| {
+        v["enterprise"]["breaks"] =
+            json!([{"cnos": ["1001"], "start_s": 3600, "duration_s": 3600}]);
+        v["actions"] = json!([
+            {"at_s": 3600, "action": "AgentLogout", "params": {"Cno": "1000"}},
+            {"at_s": 3900, "action": "AgentLogout", "params": {"Cno": "1000"}},
+            {"at_s": 4200, "action": "AgentLogin", "params": {"Cno": "1000"}},
+            {"at_s": 4200, "action": "AgentLogin", "params": {"Cno": "1001"}}
+        ]);
+    });
+    let r = run(&sc);
+    let bridged = |cno: &str, from_s: u64, to_s: u64| {
+        r.calls
+            .iter()
+            .filter(|c| c.cno.as_deref() == Some(cno))
+            .filter_map(|c| c.bridge_ms)
+            .filter(|&b| (from_s * 1000..to_s * 1000).contains(&b))
+            .count()
+    };
+    // A call bridged before the log-out or the break may run on past it (talks are 60 s on
+    // average): none is bridged from five minutes in.
+    assert_eq!(bridged("1000", 3900, 4200), 0, "logged out");
+    assert!(bridged("1000", 4200, 7200) > 10, "back after one log-in");
+    assert_eq!(bridged("1001", 3900, 7200), 0, "still on its break");
+    assert!(bridged("1001", 7200, 10_800) > 10, "back after the break");
 }
