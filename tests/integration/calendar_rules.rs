@@ -765,11 +765,20 @@ fn auto_complete_off_pauses_and_an_import_with_auto_start_resumes() {
     let sc = scenario(json!({"AutoComplete": 0, "CustomerTimeout": 20}), |v| {
         v["customers"]["answer_probability"] = json!(0.0);
         v["tasks"][0]["numbers"] = json!({"count": 20});
+        // The second import is a number the first one holds: nothing is imported.
         v["actions"] = json!([{"at_s": 7200, "task": "t", "action": "ImportTaskTel",
-                               "params": {"count": 30, "ImportTelAutoStart": 1}}]);
+                               "params": {"count": 30, "ImportTelAutoStart": 1}},
+                              {"at_s": 10_800, "task": "t", "action": "ImportTaskTel",
+                               "params": {"numbers": ["13000000000"]}}]);
     });
     let r = run(&sc);
     let t = &r.tasks[0];
+    // The list finished when its last number did, the import's last call, and an import of
+    // nothing new leaves it finished.
+    let last_end = r.calls.iter().map(|c| c.end_ms).max().unwrap_or(0);
+    assert!(last_end > 2 * H);
+    assert_eq!(t.list_finished_at_s, Some(last_end as f64 / 1000.0));
+    assert!(t.actions[1].accepted, "{:?}", t.actions);
     let causes: Vec<String> = t
         .status_changes
         .iter()

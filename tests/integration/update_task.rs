@@ -756,3 +756,49 @@ fn agents_come_back_to_their_first_task_counted_once() {
     assert!(bridged("u", 1_800_000, H), "u bridged no call");
     assert!(bridged("t", H + 1000, H + 30 * MIN), "t bridged no call");
 }
+
+#[test]
+fn retry_call_desc_given_by_an_update_reorders_the_retries_already_due() {
+    // Nobody answers; 200 numbers on 10 agents' lines, never-called first, retries 1 and 1
+    // minute after the previous call (two rounds). The first rounds pile up while the list
+    // is called; ten minutes in, second rounds are due among them. UpdateTask then asks for
+    // the higher rounds first: the next calls are second rounds, though first rounds were
+    // due before them.
+    let order = |desc: u8| {
+        format!(
+            "{{\"strategy\":[{{\"sort\":1,\"type\":\"firstCall\",\"orderType\":0}},{{\"sort\":2,\"type\":\"retryCall\",\"desc\":{desc}}}]}}"
+        )
+    };
+    let sc = scenario(
+        json!({
+            "RetryStrategy": "{\"retry\":2,\"strategy\":[{\"round\":1,\"time\":\"0-0-1\"},{\"round\":2,\"time\":\"0-0-1\"}]}",
+            "RetryStrategyTimeType": 2,
+            "CustomerTimeout": 20,
+            "CallPriorityStrategy": order(0)
+        }),
+        json!({"CallPriorityStrategy": order(1)}),
+        |v| {
+            v["customers"]["answer_probability"] = json!(0.0);
+            v["tasks"][0]["numbers"] = json!({"count": 200});
+            v["actions"][0]["at_s"] = json!(600);
+        },
+    );
+    let r = run(&sc);
+    assert!(r.tasks[0].actions[0].accepted, "{:?}", r.tasks[0].actions);
+    let mut calls: Vec<&CallRecord> = r.calls.iter().collect();
+    calls.sort_by_key(|c| (c.start_ms, c.number));
+    let before: Vec<u32> = calls
+        .iter()
+        .filter(|c| c.start_ms < 600_000)
+        .map(|c| c.attempt)
+        .collect();
+    let after: Vec<u32> = calls
+        .iter()
+        .filter(|c| c.start_ms >= 600_000)
+        .map(|c| c.attempt)
+        .take(10)
+        .collect();
+    // Right before, first rounds were being called: they were due, and still are.
+    assert!(before.ends_with(&[1; 10]), "{before:?}");
+    assert_eq!(after, [2; 10]);
+}
