@@ -1135,3 +1135,54 @@ fn logging_in_or_out_twice_changes_nothing_the_second_time() {
     assert_eq!(bridged("1001", 3900, 7200), 0, "still on its break");
     assert!(bridged("1001", 7200, 10_800) > 10, "back after the break");
 }
+
+#[test]
+fn an_auto_start_at_the_scenario_start_is_the_system_starting_the_task() {
+    let sc = scenario(json!({"AutoStart": 1, "AutoStartTime": "09:00:00"}), |_| {});
+    let r = run(&sc);
+    let first = serde_json::to_value(&r.tasks[0].status_changes[1]).expect("json");
+    assert_eq!(
+        (
+            &first["status"],
+            &first["trigger"],
+            &first["cause"],
+            &first["at"]
+        ),
+        (
+            &json!(1),
+            &json!(0),
+            &json!("AutoStart"),
+            &json!("2026-01-05 09:00:00")
+        ),
+        "{:?}",
+        r.tasks[0].status_changes
+    );
+    assert_eq!(starts(&r).iter().min(), Some(&0), "dialling from the start");
+}
+
+#[test]
+fn a_login_ramp_of_zero_logs_everyone_in_at_once() {
+    // Every agent is needed (MinAvailableAgentCount 10): with a ramp of 0 s nobody is logged
+    // out for an instant, so the task never pauses.
+    let sc = scenario(json!({"MinAvailableAgentCount": 10}), |v| {
+        v["enterprise"]["login_ramp_s"] = json!(0);
+    });
+    let r = run(&sc);
+    assert_eq!(r.tasks[0].pauses.len(), 0, "{:?}", r.tasks[0].pauses);
+    assert!(r.calls.len() > 1000);
+}
+
+#[test]
+fn a_shift_that_begins_with_the_run_logs_nobody_out_at_the_start() {
+    // The run starts at 09:00, the shift too: no log-out before it, not even for an instant
+    // (every agent is needed, so one would pause the task); the first pause is the 17:00
+    // log-out.
+    let sc = scenario(json!({"MinAvailableAgentCount": 10}), |v| {
+        v["enterprise"]["shifts"] = json!([{"login": "09:00", "logout": "17:00"}]);
+        v["duration_s"] = json!(10 * 3600);
+    });
+    let r = run(&sc);
+    let pauses = &r.tasks[0].pauses;
+    assert!(!pauses.is_empty(), "paused at the log-out");
+    assert_eq!(pauses[0].at_s, 8.0 * 3600.0, "{pauses:?}");
+}

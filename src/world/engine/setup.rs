@@ -108,8 +108,9 @@ impl Engine<'_> {
                 };
                 self.schedule_at(at, stop);
             }
-            // AutoStart in the future: the task waits, created, until then.
-            if let Some(at) = self.tasks[i].params.auto_start_ms.filter(|&at| at > 0) {
+            // AutoStart: the task waits, created, until then (at the very start too: it is
+            // the system that starts it, for AutoStart).
+            if let Some(at) = self.tasks[i].params.auto_start_ms {
                 let start = Ev::AutoStart {
                     task: i as u16,
                     generation: 0,
@@ -156,7 +157,7 @@ impl Engine<'_> {
             }
         }
         // A log-in ramp: agent k of n is logged out (a break) until k/n of the ramp.
-        if let Some(ramp) = self.sc.file.enterprise.login_ramp_s.filter(|&r| r > 0.0) {
+        if let Some(ramp) = self.sc.file.enterprise.login_ramp_s {
             let n = self.agents.len() as f64;
             for a in 1..self.agents.len() as u32 {
                 let login = ms(ramp * f64::from(a) / n).min(self.end);
@@ -172,15 +173,15 @@ impl Engine<'_> {
                 continue;
             };
             let agents = self.agents_named(&sh.cnos);
-            let (first_day, _) = self.clock.day_and_time(0);
+            // Days from the start date (day 0: the run starts on it).
             let (last_day, _) = self.clock.day_and_time(self.end);
             let day0 = self.clock.next_midnight(0) as i64 - calendar::DAY_MS as i64;
             let at = |day: u64, min: u32| -> i64 {
-                day0 + (day - first_day) as i64 * calendar::DAY_MS as i64 + i64::from(min) * 60_000
+                day0 + day as i64 * calendar::DAY_MS as i64 + i64::from(min) * 60_000
             };
             // Off periods: [logout of day d, login of day d+1), and before the first log-in.
-            let mut offs: Vec<(i64, i64)> = vec![(i64::MIN, at(first_day, login))];
-            for d in first_day..=last_day {
+            let mut offs: Vec<(i64, i64)> = vec![(i64::MIN, at(0, login))];
+            for d in 0..=last_day {
                 offs.push((at(d, logout), at(d + 1, login)));
             }
             for (from, to) in offs {
