@@ -76,7 +76,7 @@ if [ -z "$diff_rev" ] && [ ${#files[@]} -eq 0 ]; then
     exit 2
 fi
 
-out=target/mutants
+out="$PWD/target/mutants"
 rm -rf "$out"
 mkdir -p "$out"
 args=(--no-shuffle -o "$out")
@@ -100,6 +100,16 @@ if ! cargo mutants --version 2>/dev/null | grep -q "$VERSION"; then
     echo "mutants: installing cargo-mutants $VERSION"
     cargo install cargo-mutants --locked --version "$VERSION" --quiet
 fi
+
+# cargo-mutants copies the tree for each job when that job starts, minutes into a run: an edit
+# made meanwhile lands in one job's copy and not in the other's, and its mutants are judged by
+# a tree nobody tested. Mutate a snapshot of the tree as it is now (uncommitted changes
+# included), so that work can go on while a run does.
+snap=$(mktemp -d "${TMPDIR:-/tmp}/dialsim-mutants-src.XXXXXX")
+trap 'rm -rf "$snap"' EXIT
+git ls-files -z --cached --others --exclude-standard \
+    | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$snap"
+cd "$snap"
 
 if [ "$quick" = 1 ]; then
     # The debug profile rebuilds a mutant incrementally in seconds where the optimised one
