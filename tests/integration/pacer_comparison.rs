@@ -215,6 +215,12 @@ fn one_agent_one_break(break_s: u64) -> Vec<dialsim::world::result::CallRecord> 
 /// who all answer exactly 5 s after the dial and hang up after 100 s, no IVR, the clairvoyant
 /// pacer, ten minutes; `edit` applied last. The call records.
 fn one_agent(edit: impl Fn(&mut Value)) -> Vec<dialsim::world::result::CallRecord> {
+    let sc = one_agent_world(edit);
+    dialsim::world::engine::run_with(&sc, sc.file.seed, None, true).calls
+}
+
+/// [`one_agent`]'s scenario.
+fn one_agent_world(edit: impl Fn(&mut Value)) -> Scenario {
     let mut v = serde_json::json!({
         "name": "one-agent",
         "seed": 4,
@@ -234,8 +240,7 @@ fn one_agent(edit: impl Fn(&mut Value)) -> Vec<dialsim::world::result::CallRecor
         }]
     });
     edit(&mut v);
-    let sc = super::support::from_json(&v, "one-agent");
-    dialsim::world::engine::run_with(&sc, sc.file.seed, None, true).calls
+    super::support::from_json(&v, "one-agent")
 }
 
 #[test]
@@ -322,27 +327,14 @@ fn clairvoyant_keeps_customers_whose_patience_is_exactly_the_agent_leg() {
 /// who answer half the time after 5 s with patience `patience_s`, the clairvoyant pacer, an
 /// hour: the task's report.
 fn patience_run(patience_s: Value) -> Value {
-    let sc = super::support::from_json(
-        &serde_json::json!({
-            "name": "patience",
-            "seed": 6,
-            "start": "2026-01-05T08:00:00",
-            "duration_s": 3600,
-            "enterprise": {
-                "id": 36,
-                "agents": {"count": 3, "first_cno": 6000},
-                "agent_behaviour": {"talk_s": 60, "wrapup_s": 0, "answer_delay_s": 2}
-            },
-            "customers": {"answer_probability": 0.5, "time_to_answer_s": 5,
-                          "patience_s": patience_s},
-            "tasks": [{
-                "request": {"EnterpriseId": 36, "Name": "p", "Type": 1, "CallGroupType": 1,
-                            "Cnos": "6000,6001,6002", "MinAvailableAgentCount": 1},
-                "numbers": {"count": 10_000},
-                "pacer": "clairvoyant"
-            }]
-        }),
-        "patience",
-    );
+    let sc = one_agent_world(|v| {
+        v["duration_s"] = serde_json::json!(3600);
+        v["enterprise"]["agents"]["count"] = serde_json::json!(3);
+        v["enterprise"]["agent_behaviour"]["answer_delay_s"] = serde_json::json!(2);
+        v["customers"]["answer_probability"] = serde_json::json!(0.5);
+        v["customers"]["patience_s"] = patience_s.clone();
+        v["tasks"][0]["request"]["Cnos"] = serde_json::json!("6000,6001,6002");
+        v["tasks"][0]["numbers"] = serde_json::json!({"count": 10_000});
+    });
     dialsim::simulate(&sc, sc.file.seed, 1, None)["tasks"][0].clone()
 }
