@@ -54,6 +54,25 @@ fn run(sc: &Scenario) -> RunResult {
     run_with(sc, sc.file.seed, None, true)
 }
 
+/// Calls in progress (customer legs and talks) after each start and end, in time order; an
+/// end goes before a start at the same instant.
+fn calls_at_once(r: &RunResult) -> Vec<(u64, i32)> {
+    let mut edges: Vec<(u64, i32)> = Vec::new();
+    for c in &r.calls {
+        edges.push((c.start_ms, 1));
+        edges.push((c.end_ms, -1));
+    }
+    edges.sort();
+    let mut level = 0;
+    edges
+        .into_iter()
+        .map(|(t, d)| {
+            level += d;
+            (t, level)
+        })
+        .collect()
+}
+
 fn starts(r: &RunResult) -> Vec<u64> {
     r.calls.iter().map(|c| c.start_ms).collect()
 }
@@ -693,20 +712,12 @@ fn update_task_changes_a_running_task_and_the_store_refuses_what_it_must() {
     assert!(a[0].accepted && !a[1].accepted && !a[2].accepted, "{a:?}");
     assert!(a[1].message.contains("Type"), "{}", a[1].message);
     // Calls in progress (customer legs and talks) never exceed 2 once the lines have drained.
-    let mut edges: Vec<(u64, i32)> = Vec::new();
-    for c in &r.calls {
-        edges.push((c.start_ms, 1));
-        edges.push((c.end_ms, -1));
-    }
-    edges.sort();
-    let mut level = 0;
-    let mut worst_late = 0;
-    for (t, d) in edges {
-        level += d;
-        if t > H + 30 * MIN {
-            worst_late = worst_late.max(level);
-        }
-    }
+    let worst_late = calls_at_once(&r)
+        .into_iter()
+        .filter(|&(t, _)| t > H + 30 * MIN)
+        .map(|(_, level)| level)
+        .max()
+        .unwrap_or(0);
     assert!(
         worst_late <= 2,
         "{worst_late} calls at once after Concurrency 2"
@@ -897,15 +908,8 @@ fn an_auto_start_begins_with_the_warm_up() {
         },
     );
     let r = run(&sc);
-    let mut edges: Vec<(u64, i32)> = Vec::new();
-    for c in &r.calls {
-        edges.push((c.start_ms, 1));
-        edges.push((c.end_ms, -1));
-    }
-    edges.sort();
-    let (mut level, mut warm_peak, mut later_peak) = (0, 0, 0);
-    for (t, d) in edges {
-        level += d;
+    let (mut warm_peak, mut later_peak) = (0, 0);
+    for (t, level) in calls_at_once(&r) {
         if t < H + 5 * MIN {
             warm_peak = warm_peak.max(level);
         } else {

@@ -300,42 +300,11 @@ impl Engine<'_> {
 mod tests {
     use super::{CallerId, ClidTable};
     use serde_json::{Value, json};
-    use std::path::Path;
 
-    /// The caller-id table of a one-task scenario whose request adds `request` to a minimal
-    /// one; the world knows the area codes 010, 0101 and 021 and the number pools "1" and "2".
+    /// The caller-id table of [`one_task_scenario`](super::super::one_task_scenario)'s task
+    /// with `request` added.
     fn table(request: Value) -> ClidTable {
-        let mut v = json!({
-            "name": "clid",
-            "seed": 1,
-            "start": "2026-01-05T09:00:00",
-            "duration_s": 60,
-            "enterprise": {
-                "id": 36,
-                "agents": {"count": 1, "first_cno": 6000},
-                "clid_groups": [{"id": "1", "clids": ["01011110000"]},
-                                {"id": "2", "clids": ["02122220000", "01022220000"]}]
-            },
-            "customers": {"answer_probability": 0.5, "time_to_answer_s": 5, "patience_s": 20,
-                          "area_codes": [{"code": "010", "share": 0.5},
-                                         {"code": "0101", "share": 0.25},
-                                         {"code": "021", "share": 0.25}]},
-            "tasks": [{
-                "request": {"EnterpriseId": 36, "Name": "t", "Type": 1, "CallGroupType": 1,
-                            "Cnos": "6000", "MinAvailableAgentCount": 1},
-                "numbers": {"count": 10}
-            }]
-        });
-        if let (Some(r), Some(x)) = (
-            v["tasks"][0]["request"].as_object_mut(),
-            request.as_object(),
-        ) {
-            r.extend(x.clone());
-        }
-        let text = v.to_string();
-        let sc = crate::scenario::parse(&text, "clid")
-            .and_then(|f| f.check(&text, Path::new("clid")))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let sc = super::super::one_task_scenario(request);
         ClidTable::from_request(&sc.tasks[0].request, &sc.file)
     }
 

@@ -413,3 +413,41 @@ impl Engine<'_> {
         c.epoch == epoch && c.state != CallState::Done
     }
 }
+
+/// A checked one-task scenario for the engine's unit tests: one agent (6000), a minimal
+/// predictive request with `request` added, ten numbers; the world knows the area codes 010,
+/// 0101 and 021 and the caller-id pools "1" and "2".
+#[cfg(test)]
+fn one_task_scenario(request: serde_json::Value) -> Scenario {
+    let mut v = serde_json::json!({
+        "name": "unit",
+        "seed": 1,
+        "start": "2026-01-05T09:00:00",
+        "duration_s": 60,
+        "enterprise": {
+            "id": 36,
+            "agents": {"count": 1, "first_cno": 6000},
+            "clid_groups": [{"id": "1", "clids": ["01011110000"]},
+                            {"id": "2", "clids": ["02122220000", "01022220000"]}]
+        },
+        "customers": {"answer_probability": 0.5, "time_to_answer_s": 5, "patience_s": 20,
+                      "area_codes": [{"code": "010", "share": 0.5},
+                                     {"code": "0101", "share": 0.25},
+                                     {"code": "021", "share": 0.25}]},
+        "tasks": [{
+            "request": {"EnterpriseId": 36, "Name": "t", "Type": 1, "CallGroupType": 1,
+                        "Cnos": "6000", "MinAvailableAgentCount": 1},
+            "numbers": {"count": 10}
+        }]
+    });
+    if let (Some(r), Some(x)) = (
+        v["tasks"][0]["request"].as_object_mut(),
+        request.as_object(),
+    ) {
+        r.extend(x.clone());
+    }
+    let text = v.to_string();
+    crate::scenario::parse(&text, "unit")
+        .and_then(|f| f.check(&text, std::path::Path::new("unit")))
+        .unwrap_or_else(|e| panic!("{e}"))
+}

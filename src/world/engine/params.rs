@@ -222,29 +222,15 @@ impl TaskParams {
 mod tests {
     use super::RetryPolicy;
     use serde_json::json;
-    use std::path::Path;
 
     /// The retry policy of a one-task scenario whose request has CallPriorityStrategy
     /// `strategy` (None: not given).
     fn policy(strategy: Option<serde_json::Value>) -> RetryPolicy {
-        let mut request = json!({"EnterpriseId": 36, "Name": "t", "Type": 1,
-                                 "CallGroupType": 1, "Cnos": "6000"});
-        if let Some(s) = strategy {
-            request["CallPriorityStrategy"] = json!(json!({ "strategy": s }).to_string());
-        }
-        let v = json!({
-            "name": "retry-order",
-            "seed": 1,
-            "start": "2026-01-05T09:00:00",
-            "duration_s": 60,
-            "enterprise": {"id": 36, "agents": {"count": 1, "first_cno": 6000}},
-            "customers": {"answer_probability": 0.5, "time_to_answer_s": 5, "patience_s": 20},
-            "tasks": [{"request": request, "numbers": {"count": 10}}]
-        });
-        let text = v.to_string();
-        let sc = crate::scenario::parse(&text, "retry-order")
-            .and_then(|f| f.check(&text, Path::new("retry-order")))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let request = match strategy {
+            Some(s) => json!({"CallPriorityStrategy": json!({ "strategy": s }).to_string()}),
+            None => json!({}),
+        };
+        let sc = super::super::one_task_scenario(request);
         RetryPolicy::from_request(&sc.tasks[0].request)
     }
 
