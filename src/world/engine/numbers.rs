@@ -594,6 +594,16 @@ mod tests {
         p.total += tels.len() as u64;
     }
 
+    /// `numbers` scenario numbers, then three imported by list of which DeleteTaskTel
+    /// withdrew the middle one (asserted counted out once); the pool and the three.
+    fn middle_one_withdrawn(numbers: u64) -> (NumberPool, [Tel; 3]) {
+        let tels = [tel("13800000000"), tel("13800000001"), tel("13800000002")];
+        let mut p = pool(numbers);
+        import_listed(&mut p, &tels);
+        assert_eq!(p.withdraw(&HashSet::from([tels[1]])), 1);
+        (p, tels)
+    }
+
     /// The never-called numbers left, in calling order (at most 100: a pool that never runs
     /// dry fails the test instead of hanging it).
     fn take_all(p: &mut NumberPool) -> Vec<u64> {
@@ -655,10 +665,7 @@ mod tests {
 
     #[test]
     fn a_deletion_passes_over_withdrawn_numbers_and_a_withdrawal_over_deleted_ones() {
-        let tels = [tel("13800000000"), tel("13800000001"), tel("13800000002")];
-        let mut p = pool(4);
-        import_listed(&mut p, &tels);
-        assert_eq!(p.withdraw(&HashSet::from([tels[1]])), 1);
+        let (mut p, tels) = middle_one_withdrawn(4);
         assert_eq!((p.fresh_left(), p.total), (6, 6));
         // Slots 6, 5 (withdrawn: counted out already) and 4.
         assert_eq!(p.delete_fresh(2), [(6, None), (4, None)]);
@@ -672,10 +679,7 @@ mod tests {
 
     #[test]
     fn a_withdrawn_number_is_passed_over_and_the_count_comes_out_even() {
-        let tels = [tel("13800000000"), tel("13800000001"), tel("13800000002")];
-        let mut p = pool(3);
-        import_listed(&mut p, &tels);
-        assert_eq!(p.withdraw(&HashSet::from([tels[1]])), 1);
+        let (mut p, tels) = middle_one_withdrawn(3);
         assert_eq!(p.fresh_left(), 5);
         let order: Vec<u64> = take_all(&mut p);
         assert_eq!(order, [0, 1, 2, 3, 5]);
